@@ -1,0 +1,119 @@
+"""Read a corpus folder: one ``.txt`` article per file plus a ``sources.csv`` manifest.
+
+A corpus is any folder laid out like ``seeds/``. The manifest names each file's
+source id, outlet, date and headline; an article it does not list still counts,
+under its file stem, with a warning, so a user can drop a new article in and look
+before writing its manifest row.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from stance.errors import InputDataError
+
+MANIFEST_NAME = "sources.csv"
+MANIFEST_COLUMNS = ("file", "source", "outlet", "published", "headline")
+
+
+class CorpusWarning(UserWarning):
+    """Something about the corpus is odd but not fatal (an article without a manifest row)."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article's raw text and what the manifest says about it."""
+
+    file: str
+    source: str
+    outlet: str
+    published: str
+    headline: str
+    text: str
+
+
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 file (a BOM is fine), turning every failure into a one-line error."""
+    if path.is_dir():
+        raise InputDataError("is a directory, expected a file", path=path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputDataError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputDataError(f"cannot read: {exc.strerror}", path=path) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputDataError("is UTF-16; save it as UTF-8 and try again", path=path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputDataError(
+            f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8 and try again",
+            path=path,
+            line=line,
+        ) from None
+    if "\x00" in text:
+        raise InputDataError("holds NUL bytes: it looks like a binary file, not text", path=path)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
+    """Return the manifest rows keyed by file name; an absent manifest is an empty one."""
+    path = corpus_dir / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    text = read_text_file(path)
+    reader = csv.DictReader(text.splitlines())
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in MANIFEST_COLUMNS if name not in header]
+    if missing:
+        raise InputDataError(
+            f"missing column(s) {', '.join(missing)} (required: {', '.join(MANIFEST_COLUMNS)})",
+            path=path,
+        )
+    rows: dict[str, dict[str, str]] = {}
+    for line_number, row in enumerate(reader, start=2):
+        row = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
+        if not row.get("file"):
+            raise InputDataError("empty 'file' value", path=path, line=line_number)
+        rows[row["file"]] = row
+    return rows
+
+
+def read_corpus(corpus_dir: Path | str) -> list[Article]:
+    """Read every article of a corpus folder, in file-name order."""
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise InputDataError("is not a folder (a corpus is a folder of .txt articles)", path=corpus_dir)
+    manifest = read_manifest(corpus_dir)
+    files = sorted(corpus_dir.glob("*.txt"))
+    if not files:
+        raise InputDataError("holds no .txt article", path=corpus_dir)
+    articles = []
+    for path in files:
+        text = read_text_file(path)
+        if not text.strip():
+            raise InputDataError("is empty: an article needs text", path=path)
+        row = manifest.get(path.name)
+        if row is None:
+            warnings.warn(
+                f"{path.name}: not in {MANIFEST_NAME}; using '{path.stem}' as its source id",
+                CorpusWarning,
+                stacklevel=2,
+            )
+            row = {"source": path.stem}
+        articles.append(
+            Article(
+                file=path.name,
+                source=row.get("source") or path.stem,
+                outlet=row.get("outlet") or row.get("source") or path.stem,
+                published=row.get("published", ""),
+                headline=row.get("headline", ""),
+                text=text,
+            )
+        )
+    return articles
