@@ -1,0 +1,174 @@
+"""The model card: what a model was trained on, how it was configured and how well it generalises.
+
+It is written beside the model as JSON (for scripts and for ``train``'s comparison
+with the model it replaces) and as Markdown (for people). It holds no clock time:
+retraining on the same data gives the same card, byte for byte, so a card's diff
+shows what really changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from stance.evaluate import Evaluation
+from stance.labels import LabelledSentences
+from stance.schema import Schema
+
+LIBRARIES = ("stance", "scikit-learn", "nltk", "numpy", "scipy", "pandas", "skops")
+DATE_COLUMNS = ("annotated_at", "date")
+
+
+def card_paths(model_path: Path | str) -> tuple[Path, Path]:
+    """Where the JSON and Markdown cards of a model file live."""
+    model_path = Path(model_path)
+    stem = model_path.with_suffix("")
+    return stem.with_suffix(".card.json"), stem.with_suffix(".card.md")
+
+
+def data_hash(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def _data_date(data: LabelledSentences) -> str | None:
+    """The latest date the data itself records (an annotation column), if any."""
+    for column in DATE_COLUMNS:
+        if column in data.frame:
+            dates = sorted(value[:10] for value in data.frame[column] if isinstance(value, str) and value.strip())
+            if dates:
+                return dates[-1]
+    return None
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def build_card(
+    model, schema: Schema, data: LabelledSentences, paths: list[Path], evaluations: list[Evaluation]
+) -> dict:
+    """The card as a plain dict (JSON-ready)."""
+    features = model.features_
+    return {
+        "model": "stance",
+        "story": schema.story,
+        "data": {
+            "files": [Path(path).name for path in paths],
+            "sha256": data_hash(paths),
+            "date": _data_date(data),
+            "rows": int(len(data.frame)),
+            "positives": {name: int(count) for name, count in zip(data.label_names, data.Y.sum(axis=0))},
+            "unlabelled_rows": int((data.Y.sum(axis=1) == 0).sum()),
+            "sources": {str(k): int(v) for k, v in data.frame["source"].value_counts().sort_index().items()},
+        },
+        "labels": [
+            {
+                "name": label.name,
+                "display": label.display,
+                "definition": label.definition,
+                "threshold": float(threshold),
+            }
+            for label, threshold in zip(schema.labels, model.thresholds_)
+        ],
+        "parameters": {
+            "C": model.C,
+            "feature_groups": {
+                group: getattr(features, group) for group in ("ngrams", "actors", "cues", "quotes", "stems")
+            },
+            "meaning_weight": features.meaning_weight,
+            "min_df": features.min_df,
+            "n_features": int(len(features.get_feature_names_out())),
+        },
+        "evaluation": {
+            "method": "leave-one-source-out, predictions pooled over held-out sources",
+            "models": [evaluation.as_dict() for evaluation in evaluations],
+        },
+        "libraries": _library_versions(),
+    }
+
+
+def card_markdown(card: dict) -> str:
+    """A readable rendering of the card."""
+    data = card["data"]
+    lines = [
+        "# Model card: stance",
+        "",
+        f"Story: {card['story']}",
+        "",
+        "## Training data",
+        "",
+        f"- Files: {', '.join(data['files'])} (sha256 `{data['sha256'][:16]}…`)",
+        f"- Date recorded in the data: {data['date'] or 'none (the data carries no annotation date)'}",
+        f"- Sentences: {data['rows']}, of which {data['unlabelled_rows']} carry no label",
+        f"- Sources: {', '.join(f'{name} ({count})' for name, count in data['sources'].items())}",
+        "",
+        "| label | positives | threshold | definition |",
+        "|---|---:|---:|---|",
+    ]
+    for label in card["labels"]:
+        lines.append(
+            f"| {label['display']} (`{label['name']}`) | {data['positives'][label['name']]} "
+            f"| {label['threshold']:.3f} | {label['definition']} |"
+        )
+    lines += ["", "## Leave-one-source-out evaluation", "", card["evaluation"]["method"] + ".", ""]
+    label_names = [label["name"] for label in card["labels"]]
+    lines.append("| model | macro-F1 | " + " | ".join(f"F1 {name}" for name in label_names) + " |")
+    lines.append("|---|---:|" + "---:|" * len(label_names))
+    for result in card["evaluation"]["models"]:
+        cells = " | ".join(f"{result['per_label'][name]['f1']:.3f}" for name in label_names)
+        lines.append(f"| {result['model']} | {result['macro_f1']:.3f} | {cells} |")
+    parameters = card["parameters"]
+    groups = ", ".join(name for name, on in parameters["feature_groups"].items() if on)
+    lines += [
+        "",
+        "## Configuration",
+        "",
+        f"- One class-balanced logistic regression per label, C = {parameters['C']}",
+        f"- Feature groups: {groups}; {parameters['n_features']} features; meaning weight {parameters['meaning_weight']}",
+        "",
+        "## Libraries",
+        "",
+        ", ".join(f"{name} {ver}" for name, ver in card["libraries"].items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def card_json(card: dict) -> str:
+    return json.dumps(card, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def read_card(model_path: Path | str) -> dict | None:
+    """The JSON card beside a model, or None when there is none or it is unreadable."""
+    json_path, _ = card_paths(model_path)
+    try:
+        return json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def metric_changes(old: dict | None, new: dict) -> list[tuple[str, float | None, float]]:
+    """(metric, old value or None, new value) for the stance model's macro-F1 and per-label F1."""
+
+    def metrics(card: dict) -> dict[str, float]:
+        stance = next((m for m in card["evaluation"]["models"] if m["model"] == "stance"), None)
+        if stance is None:
+            return {}
+        values = {"macro_f1": stance["macro_f1"]}
+        values.update({f"f1 {name}": scores["f1"] for name, scores in stance["per_label"].items()})
+        return values
+
+    before = metrics(old) if old else {}
+    return [(name, before.get(name), value) for name, value in metrics(new).items()]

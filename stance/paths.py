@@ -1,0 +1,39 @@
+"""Default locations: the working folder's ``seeds/`` and ``models/`` when they exist, else
+the copies shipped inside the installed package.
+
+In a checkout, ``stance train`` writes ``models/stance.skops`` and the next command
+uses it; after a plain ``pip install``, from any folder, the shipped corpus and model
+are found with no argument at all.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+MODEL_FILE = "stance.skops"
+LABELS_FILE = "labels.csv"
+
+
+def _local_or_shipped(local: Path, package: str, name: str | None = None) -> Path:
+    if local.exists():
+        return local
+    shipped = Path(str(files(package)))
+    return shipped / name if name else shipped
+
+
+def default_corpus() -> Path:
+    return _local_or_shipped(Path("seeds"), "stance.seeds")
+
+
+def default_labels() -> Path:
+    return _local_or_shipped(Path("seeds") / LABELS_FILE, "stance.seeds", LABELS_FILE)
+
+
+def default_model() -> Path:
+    return _local_or_shipped(Path("models") / MODEL_FILE, "stance.models", MODEL_FILE)
+
+
+def default_model_output() -> Path:
+    """Where ``train`` writes by default: always the working folder, never site-packages."""
+    return Path("models") / MODEL_FILE
