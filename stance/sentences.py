@@ -86,11 +86,15 @@ def corpus_sentences(articles: Iterable[Article], speakers: SpeakerTable) -> Ite
         yield from article_sentences(article, speakers)
 
 
-def sentence_table(corpus_dir: Path | str):
-    """The sentence table of a corpus folder as a pandas DataFrame (columns: ``SENTENCE_COLUMNS``)."""
+def sentence_frame(articles: Iterable[Article], speakers: SpeakerTable):
+    """The sentence table of some articles as a pandas DataFrame (columns: ``SENTENCE_COLUMNS``)."""
     import pandas as pd
 
-    corpus_dir = Path(corpus_dir)
-    speakers = SpeakerTable.for_corpus(corpus_dir)
-    rows = [asdict(sentence) for sentence in corpus_sentences(read_corpus(corpus_dir), speakers)]
+    rows = [asdict(sentence) for sentence in corpus_sentences(articles, speakers)]
     return pd.DataFrame(rows, columns=list(SENTENCE_COLUMNS))
+
+
+def sentence_table(corpus_dir: Path | str):
+    """The sentence table of a corpus folder."""
+    corpus_dir = Path(corpus_dir)
+    return sentence_frame(read_corpus(corpus_dir), SpeakerTable.for_corpus(corpus_dir))

@@ -1,0 +1,223 @@
+"""``stance report``: classify a corpus and write the framing reports.
+
+Writes, into one folder, ``index.html`` (self-contained: charts inline as SVG),
+``index.md`` with PNG charts beside it, one ``<source>.md`` per source, and
+``sentences.csv``, the data behind every number. The folder is filled atomically:
+if anything fails, the previous reports are left as they were. Output is
+deterministic (sorted, no clock time), so committed reports can be checked for
+staleness by regenerating them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance.atomic import atomic_folder
+from stance.attribution import SpeakerTable
+from stance.card import read_card
+from stance.corpus import read_corpus
+from stance.errors import InputDataError
+from stance.framing import (
+    SourceFraming,
+    agreement,
+    comparisons,
+    evidence,
+    finding_sentence,
+    least_sure,
+    source_shares,
+    source_voices,
+    speakers_by_side,
+    summarise,
+)
+from stance.labels import parse_labels, read_label_table
+from stance.persist import load_model
+from stance.schema import SCHEMA_NAME, load_schema
+from stance.sentences import sentence_frame
+
+LABELS_NAME = "labels.csv"
+
+
+@dataclass
+class Report:
+    """Everything the templates render."""
+
+    corpus: str
+    stances: list[str]
+    display: dict[str, str]
+    definitions: dict[str, str]
+    sources: list[SourceFraming]
+    findings: list[str]
+    n_comparisons: int
+    n_sentences: int
+    thresholds: dict[str, float]
+    model_scores: dict | None
+    hand_labels: bool
+
+
+def classify_table(table: pd.DataFrame, model) -> pd.DataFrame:
+    """The sentence table with the model's labels, 0/1 columns and probabilities."""
+    probabilities = model.predict_proba(table[["text", "is_quote", "speaker_side"]])
+    decided = probabilities >= model.thresholds_
+    out = table.copy()
+    out["labels"] = [";".join(n for n, on in zip(model.labels, row) if on) for row in decided]
+    for column, name in enumerate(model.labels):
+        out[name] = decided[:, column].astype(int)
+    for column, name in enumerate(model.labels):
+        out[f"p_{name}"] = np.round(probabilities[:, column], 4)
+    return out
+
+
+def attach_hand_labels(table: pd.DataFrame, corpus_dir: Path, stances: list[str]) -> bool:
+    """Add ``hand_labels`` and ``hand_<stance>`` columns from ``labels.csv`` beside the articles, if any."""
+    path = corpus_dir / LABELS_NAME
+    if not path.exists():
+        return False
+    hand = read_label_table(path)
+    if "source" not in hand:
+        raise InputDataError("needs a source column to be matched with the corpus's sentences", path=path)
+    lookup = {(row.source, row.text.strip()): row.labels for row in hand.itertuples()}
+    cells = [lookup.get((row.source, row.text.strip())) for row in table.itertuples()]
+    table["hand_labels"] = [";".join(parse_labels(cell)) if cell is not None else "" for cell in cells]
+    table["hand_labelled"] = [cell is not None for cell in cells]
+    for stance in stances:
+        table[f"hand_{stance}"] = [int(stance in parse_labels(cell or "")) for cell in cells]
+    return True
+
+
+def _display_names(corpus_dir: Path, stances: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    schema_path = corpus_dir / SCHEMA_NAME
+    if schema_path.exists():
+        schema = load_schema(schema_path)
+        if set(schema.label_names) == set(stances):
+            return (
+                {label.name: label.display for label in schema.labels},
+                {label.name: label.definition for label in schema.labels},
+            )
+    return {name: name.replace("_", " ").capitalize() for name in stances}, {name: "" for name in stances}
+
+
+def _outlet_names(articles) -> dict[str, str]:
+    """Outlet per source; the source id is added where two sources share an outlet."""
+    outlets = {article.source: article.outlet for article in articles}
+    counts = pd.Series(list(outlets.values())).value_counts()
+    return {source: outlet if counts[outlet] == 1 else f"{outlet} ({source})" for source, outlet in outlets.items()}
+
+
+def analyse(corpus_dir: Path | str, model, model_scores: dict | None = None) -> tuple[Report, pd.DataFrame]:
+    """Classify the corpus and compute every figure of the report.
+
+    ``model_scores`` is the stance model's leave-one-source-out entry of its card, shown
+    so that readers know how far to trust the labels.
+    """
+    corpus_dir = Path(corpus_dir)
+    articles = read_corpus(corpus_dir)
+    table = classify_table(sentence_frame(articles, SpeakerTable.for_corpus(corpus_dir)), model)
+    stances = list(model.labels)
+    display, definitions = _display_names(corpus_dir, stances)
+    hand_labels = attach_hand_labels(table, corpus_dir, stances)
+    thresholds = dict(zip(stances, map(float, model.thresholds_)))
+    outlets = _outlet_names(articles)
+    first_article = {}
+    for article in articles:
+        first_article.setdefault(article.source, article)
+    sources = sorted(first_article)
+
+    framings = []
+    for source in sources:
+        article = first_article[source]
+        framing = SourceFraming(
+            source=source,
+            outlet=outlets[source],
+            headline=article.headline,
+            published=article.published,
+            n_sentences=int((table["source"] == source).sum()),
+            shares=source_shares(table, source, stances),
+            voices=source_voices(table, source, stances),
+            speakers_by_side=speakers_by_side(table, source),
+        )
+        framing.summary = summarise(framing, display)
+        framing.evidence = {stance: evidence(table, source, stance) for stance in stances}
+        framing.least_sure = least_sure(table, source, stances, thresholds)
+        if hand_labels:
+            labelled = table[(table["source"] == source) & table["hand_labelled"]]
+            framing.agreement = agreement(labelled, stances) if len(labelled) else None
+            framing.disagreements = labelled[labelled["labels"] != labelled["hand_labels"]].sort_values("id")
+        framings.append(framing)
+
+    tests = comparisons(table, sources, stances)
+    significant = sorted((c for c in tests if c.significant), key=lambda c: (c.p_adjusted, c.stance, c.source_a))
+    report = Report(
+        corpus=str(corpus_dir),
+        stances=stances,
+        display=display,
+        definitions=definitions,
+        sources=framings,
+        findings=[finding_sentence(c, outlets, display) for c in significant],
+        n_comparisons=len(tests),
+        n_sentences=len(table),
+        thresholds=thresholds,
+        model_scores=model_scores,
+        hand_labels=hand_labels,
+    )
+    return report, table
+
+
+def stance_scores(model_path: Path | str) -> dict | None:
+    """The stance model's leave-one-source-out scores from the card saved beside it, if any."""
+    card = read_card(model_path)
+    if not card:
+        return None
+    return next((m for m in card["evaluation"]["models"] if m["model"] == "stance"), None)
+
+
+def _template_environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    environment = Environment(
+        loader=PackageLoader("stance", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["pct"] = lambda value: f"{value * 100:.0f}%"
+    environment.filters["md"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
+    return environment
+
+
+SENTENCE_COLUMNS_OUT = ["id", "source", "file", "paragraph", "sentence", "text", "is_quote", "speaker", "speaker_side"]
+
+
+def build(corpus_dir: Path | str, model_path: Path | str, out_dir: Path | str) -> list[Path]:
+    """Classify the corpus with the model and write every report file into ``out_dir``."""
+    from stance import charts
+
+    model = load_model(model_path)
+    report, table = analyse(corpus_dir, model, stance_scores(model_path))
+    environment = _template_environment()
+    sources = [framing.source for framing in report.sources]
+    labels = [report.display[stance] for stance in report.stances]
+    shares = np.array([[f.shares[s].share for s in report.stances] for f in report.sources])
+    lows = np.array([[f.shares[s].low for s in report.stances] for f in report.sources])
+    highs = np.array([[f.shares[s].high for s in report.stances] for f in report.sources])
+    out_dir = Path(out_dir)
+    with atomic_folder(out_dir) as staging:
+        heatmap_svg = charts.heatmap(shares, sources, labels, staging / "heatmap.png")
+        bars_svg = charts.bar_chart(shares, lows, highs, sources, labels, staging / "shares.png")
+        context = {"report": report, "heatmap_svg": heatmap_svg, "bars_svg": bars_svg}
+        (staging / "index.html").write_text(environment.get_template("index.html").render(**context), encoding="utf-8")
+        (staging / "index.md").write_text(environment.get_template("index.md").render(**context), encoding="utf-8")
+        for framing in report.sources:
+            page = environment.get_template("source.md").render(report=report, framing=framing)
+            (staging / f"{framing.source}.md").write_text(page, encoding="utf-8")
+        columns = SENTENCE_COLUMNS_OUT + ["labels"] + report.stances + [f"p_{s}" for s in report.stances]
+        if report.hand_labels:
+            columns.append("hand_labels")
+        table[columns].to_csv(staging / "sentences.csv", index=False, lineterminator="\n")
+        written = sorted(path.relative_to(staging) for path in staging.iterdir())
+    return [out_dir / path for path in written]
