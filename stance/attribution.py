@@ -27,9 +27,7 @@ MIN_QUOTED_WORDS = 3
 MAX_SPEAKER_WORDS = 10
 """A longer name part is a clause, not the name of a speaker."""
 
-_OPENING_QUOTES = "“"
-_CLOSING_QUOTES = "”"
-_STRAIGHT_QUOTE = '"'
+_QUOTE_MARK = re.compile('[“”"]')
 _PRONOUNS = {"he", "she", "they", "He", "She", "They"}
 # English function words: a comma part opening with one is an adverbial ("In Seoul,",
 # "On Monday,") and a name part holding one is a clause ("This view has grown as …").
@@ -38,7 +36,6 @@ _ADVERBIAL_OPENERS = {
     "later", "meanwhile", "on", "still", "then", "when", "while", "yet",
 }
 _CLAUSE_WORDS = {"that", "as", "is", "are", "was", "were", "has", "have", "had", "been", "which", "who", "if"}
-_QUOTE_PLACEHOLDER = "“Q”"
 
 
 @dataclass(frozen=True)
@@ -125,26 +122,42 @@ def _speaker_patterns() -> tuple[re.Pattern[str], ...]:
 
 def _mask_quotations(sentence: str, starts_inside: bool) -> tuple[str, int, bool]:
     """The sentence with quoted words replaced by a placeholder, the quoted word count, and
-    whether a quotation is still open at its end."""
+    whether a quotation is still open at its end.
+
+    Scans from quotation mark to quotation mark (not character by character): this
+    runs on every sentence ``classify`` sees.
+    """
     inside = starts_inside
-    masked: list[str] = [_QUOTE_PLACEHOLDER[0]] if inside else []
+    masked: list[str] = ["“Q"] if inside else []
     quoted: list[str] = []
-    for character in sentence:
-        opens = character in _OPENING_QUOTES or (character == _STRAIGHT_QUOTE and not inside)
-        closes = character in _CLOSING_QUOTES or (character == _STRAIGHT_QUOTE and inside)
-        if opens and not inside:
-            inside = True
-            masked.append("“Q")
-        elif closes and inside:
-            inside = False
+    quoted_words = 0
+    position = 0
+    for match in _QUOTE_MARK.finditer(sentence):
+        mark, segment = match.group(), sentence[position : match.start()]
+        position = match.end()
+        if inside:
+            quoted.append(segment)
+            if mark == "“":  # an opening mark inside a quotation is part of its text
+                quoted.append(mark)
+                continue
+            text = "".join(quoted).rstrip()
+            quoted_words += len(text.split())
             # Keep the comma of '“…,” he said': it marks the attribution that follows.
-            trailing = quoted[-1] if quoted and quoted[-1] in ",?!" else ""
-            masked.append(trailing + "”")
-        elif inside:
-            quoted.append(character)
+            masked.append((text[-1] if text[-1:] in (",", "?", "!") else "") + "”")
+            quoted, inside = [], False
         else:
-            masked.append(character)
-    return "".join(masked), len("".join(quoted).split()), inside
+            masked.append(segment)
+            if mark == "”":  # a stray closing mark outside any quotation
+                masked.append(mark)
+            else:
+                masked.append("“Q")
+                inside = True
+    tail = sentence[position:]
+    if inside:
+        quoted_words += len(("".join(quoted) + tail).split())
+    else:
+        masked.append(tail)
+    return "".join(masked), quoted_words, inside
 
 
 def _speaker_phrase(masked_sentence: str) -> str:

@@ -42,9 +42,10 @@ SUBJECT_POSITION = 3
 """An actor whose mention starts within the first tokens of a clause is read as its subject."""
 NO_SPEAKER = "none"
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-_CONTRACTION = re.compile(r"n't\b|'s\b", re.IGNORECASE)
-_TOKEN = re.compile(r"n't|'s|[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*|[,;:]")
+# Possessive 's and n't are tokens of their own, "U.S." stays one token, and clause
+# punctuation is kept to find clause starts.
+_TOKEN = re.compile(r"n['’]t\b|['’]s\b|[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*|[,;:]")
+_NEGATIVE_CONTRACTION = re.compile(r"n(?=['’]t\b)")
 _CLAUSE_BREAK = {",", ";", ":"}
 
 
@@ -53,35 +54,72 @@ def _stemmer() -> SnowballStemmer:
     return SnowballStemmer("english")
 
 
-@lru_cache(maxsize=100_000)
+_STEMS: dict[str, str] = {}
+_STEM_CACHE_LIMIT = 200_000
+
+
 def stem(word: str) -> str:
     """Snowball stem of a lower-cased word, cached: news vocabulary repeats a lot."""
-    return _stemmer().stem(word)
+    cached = _STEMS.get(word)
+    if cached is None:
+        cached = _stemmer().stem(word)
+        if len(_STEMS) < _STEM_CACHE_LIMIT:
+            _STEMS[word] = cached
+    return cached
 
 
 def tokenize(text: str) -> list[str]:
     """Words, possessive 's, n't and clause punctuation, with case kept (actors need it: US vs us)."""
-    text = _CONTRACTION.sub(lambda match: " " + match.group(0), text.translate(_APOSTROPHES))
-    return _TOKEN.findall(text)
+    if "n't" in text or "n’t" in text:  # rare: split "don't" into "do" + "n't" first
+        text = _NEGATIVE_CONTRACTION.sub(" n", text)
+    tokens = _TOKEN.findall(text)
+    if "’" in text:
+        return [token.replace("’", "'") for token in tokens]
+    return tokens
+
+
+def stems(words: list[str]) -> list[str]:
+    """Stems of lower-cased words, from the cache where it has them (the common case)."""
+    cache = _STEMS
+    return [cache.get(word) or stem(word) for word in words]
+
+
+class _PhraseIndex:
+    """Phrases (token tuples) keyed by their first token, longest first: a sentence is scanned
+    once, and only positions whose token starts some phrase are examined further."""
+
+    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], str]]):
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for words, tag in sorted(set(phrases), key=lambda item: (-len(item[0]), item)):
+            if words:
+                self.by_first.setdefault(words[0], []).append((words, tag))
+
+    def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start token, end token, tag) matches, left to right."""
+        by_first = self.by_first
+        found: list[tuple[int, int, str]] = []
+        covered = 0
+        for start in [index for index, token in enumerate(tokens) if token in by_first]:
+            if start < covered:
+                continue
+            for words, tag in by_first[tokens[start]]:
+                end = start + len(words)
+                if len(words) == 1 or tuple(tokens[start:end]) == words:
+                    found.append((start, end, tag))
+                    covered = end
+                    break
+        return found
 
 
 @dataclass(frozen=True)
 class _Lexicon:
-    """Phrases compiled to token tuples, keyed by their first token for a single left-to-right scan."""
+    """The lexicon compiled for matching: actors on case-kept tokens, cues on stems."""
 
-    actors: dict[str, list[tuple[tuple[str, ...], str]]]
-    cues: dict[str, list[tuple[tuple[str, ...], str]]]
+    actors: _PhraseIndex
+    cues: _PhraseIndex
     sides: tuple[str, ...]
     kinds: tuple[str, ...]
     blame_kinds: frozenset[str]
-
-
-def _index(phrases: Iterable[tuple[tuple[str, ...], str]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for words, tag in sorted(phrases, key=lambda item: -len(item[0])):
-        if words:
-            index.setdefault(words[0], []).append((words, tag))
-    return index
 
 
 def _cue_words(phrase: str, use_stems: bool) -> tuple[str, ...]:
@@ -93,40 +131,36 @@ def _compile(lexicon: dict, use_stems: bool) -> _Lexicon:
     actors = lexicon.get("actors", {})
     cues = lexicon.get("cues", {})
     return _Lexicon(
-        actors=_index((tuple(tokenize(name)), side) for side, names in actors.items() for name in names),
-        cues=_index((_cue_words(word, use_stems), kind) for kind, words in cues.items() for word in words),
+        actors=_PhraseIndex((tuple(tokenize(name)), side) for side, names in actors.items() for name in names),
+        cues=_PhraseIndex((_cue_words(word, use_stems), kind) for kind, words in cues.items() for word in words),
         sides=tuple(sorted(actors)),
         kinds=tuple(sorted(cues)),
         blame_kinds=frozenset(lexicon.get("blame_kinds", ())),
     )
 
 
-def _find(tokens: list[str], index: dict[str, list[tuple[tuple[str, ...], str]]]) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, tag) matches, longest phrase first at each position."""
-    found, position = [], 0
-    while position < len(tokens):
-        for words, tag in index.get(tokens[position], ()):
-            if tuple(tokens[position : position + len(words)]) == words:
-                found.append((position, position + len(words), tag))
-                position += len(words)
-                break
-        else:
-            position += 1
-    return found
-
-
 @dataclass
 class _Analysis:
-    """What the featuriser reads off one sentence."""
+    """What the featuriser reads off one sentence: its n-gram terms and its named features."""
 
-    normalised: str
+    terms: list[str]
     values: dict[str, float]
 
 
-def _clause_starts(tokens: list[str]) -> set[int]:
-    starts = {0}
-    starts.update(index + 1 for index, token in enumerate(tokens) if token in _CLAUSE_BREAK)
-    return starts
+def precomputed_terms(terms: list[str]) -> list[str]:
+    """The TF-IDF step's analyzer: the featuriser has already made each sentence's terms
+    (stemmed, actor-abstracted uni- and bigrams), so they are not tokenised a second time."""
+    return terms
+
+
+def _uni_and_bigrams(words: list[str]) -> list[str]:
+    return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
+
+
+def _subject_positions(tokens: list[str]) -> set[int]:
+    """Token positions close enough to the start of a clause for an actor there to be its subject."""
+    starts = [0] + [index + 1 for index, token in enumerate(tokens) if token in _CLAUSE_BREAK]
+    return {start + offset for start in starts for offset in range(SUBJECT_POSITION)}
 
 
 class StanceFeatures(TransformerMixin, BaseEstimator):
@@ -157,7 +191,7 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
         ngrams: bool = True,
         actors: bool = True,
         cues: bool = True,
-        quotes: bool = True,
+        quotes: bool = False,
         stems: bool = True,
         meaning_weight: float = 0.5,
         min_df: int = 2,
@@ -184,10 +218,10 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
 
     def _analyse(self, text: str, is_quote: bool, speaker_side: str, lexicon: _Lexicon) -> _Analysis:
         tokens = tokenize(text)
-        words = [token.lower() for token in tokens]
-        keys = [stem(word) for word in words] if self.stems else words
-        actor_spans = _find(tokens, lexicon.actors) if self.actors else []
-        cue_spans = _find(keys, lexicon.cues) if self.cues else []
+        words = " ".join(tokens).lower().split(" ") if tokens else []  # tokens hold no spaces
+        keys = stems(words) if self.stems else words
+        actor_spans = lexicon.actors.find(tokens) if self.actors else []
+        cue_spans = lexicon.cues.find(keys) if self.cues else []
         values: dict[str, float] = {}
 
         if self.cues:
@@ -196,10 +230,10 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
                 if kind in lexicon.blame_kinds:
                     values["cue:any_blame"] = 1.0
         if self.actors:
-            clause_starts = _clause_starts(tokens)
+            subject_positions = _subject_positions(tokens) if actor_spans else set()
             for start, end, side in actor_spans:
                 values[f"actor:{side}"] = 1.0
-                if any(0 <= start - clause_start < SUBJECT_POSITION for clause_start in clause_starts):
+                if start in subject_positions:
                     values[f"subject:{side}"] = 1.0
                 if end < len(tokens) and tokens[end] == "'s":
                     values[f"possessive:{side}"] = 1.0
@@ -216,11 +250,13 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
             values["quote"] = float(bool(is_quote))
             values[f"speaker:{speaker_side or NO_SPEAKER}"] = 1.0
 
-        normalised_words = list(keys)
-        for start, end, side in reversed(actor_spans):
-            normalised_words[start:end] = [f"actor_{side}"]
-        normalised = " ".join(word for word in normalised_words if word not in _CLAUSE_BREAK)
-        return _Analysis(normalised=normalised, values=values)
+        terms: list[str] = []
+        if self.ngrams:
+            normalised = list(keys)
+            for start, end, side in reversed(actor_spans):
+                normalised[start:end] = [f"actor_{side}"]
+            terms = _uni_and_bigrams([word for word in normalised if word not in _CLAUSE_BREAK])
+        return _Analysis(terms=terms, values=values)
 
     def _analyse_all(self, X) -> list[_Analysis]:
         frame = as_sentence_frame(X)
@@ -244,14 +280,14 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
         """Learn the n-gram vocabulary and the names of the meaning features seen in training."""
         analyses = self._analyse_all(X)
         if self.ngrams:
-            self.vectorizer_ = TfidfVectorizer(
-                ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True, token_pattern=r"\S+", lowercase=False
-            )
+            terms = [analysis.terms for analysis in analyses]
             try:
-                self.vectorizer_.fit([analysis.normalised for analysis in analyses])
-            except ValueError:  # no n-gram reaches min_df: a tiny corpus
-                self.vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False).fit(
-                    [analysis.normalised or "empty" for analysis in analyses]
+                self.vectorizer_ = TfidfVectorizer(
+                    analyzer=precomputed_terms, min_df=self.min_df, sublinear_tf=True
+                ).fit(terms)
+            except ValueError:  # no term reaches min_df: a tiny corpus keeps every term
+                self.vectorizer_ = TfidfVectorizer(analyzer=precomputed_terms, sublinear_tf=True).fit(
+                    terms + [["<empty>"]]
                 )
         else:
             self.vectorizer_ = None
@@ -277,7 +313,10 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
         meaning = sp.csr_matrix((data, (rows, cols)), shape=(len(analyses), len(column)), dtype=np.float64)
         if self.vectorizer_ is None:
             return meaning
-        ngrams = self.vectorizer_.transform([analysis.normalised for analysis in analyses])
+        # Unseen terms are dropped by the vectorizer anyway, but each costs it a KeyError:
+        # dropping them here first is the same matrix at a fraction of the time.
+        vocabulary = self.vectorizer_.vocabulary_
+        ngrams = self.vectorizer_.transform([[t for t in analysis.terms if t in vocabulary] for analysis in analyses])
         return sp.hstack([ngrams, meaning], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
