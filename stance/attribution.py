@@ -110,7 +110,7 @@ def _speaker_patterns() -> tuple[re.Pattern[str], ...]:
     auxiliary = r"(?:(?:has|have|had|was|is|were|also|reportedly|then)\s+)*"
     return (
         # “…,” said Yuki Tatsumi, director of …
-        re.compile(rf"[,?!]”\s+{verb}\s+(?P<who>[^“”;]+?)(?:\.$|;|$)"),
+        re.compile(rf"[,?!]”\s+{verb}\s+(?P<who>[^“”;]+?)(?:\.$|;|$|,\s*“)"),
         # “…,” Graham said / “…,” former secretary Kelly Magsamen told the New York Times
         re.compile(rf"[,?!]”\s+(?P<who>[^“”;]+?)\s+{auxiliary}{verb}\b"),
         # according to a person familiar with the talks

@@ -154,17 +154,19 @@ def read_card(model_path: Path | str) -> dict | None:
     """The JSON card beside a model, or None when there is none or it is unreadable."""
     json_path, _ = card_paths(model_path)
     try:
-        return json.loads(json_path.read_text(encoding="utf-8"))
+        card = json.loads(json_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    models = card.get("evaluation", {}).get("models") if isinstance(card, dict) else None
+    return card if isinstance(models, list) and all(isinstance(m, dict) for m in models) else None
 
 
 def metric_changes(old: dict | None, new: dict) -> list[tuple[str, float | None, float]]:
     """(metric, old value or None, new value) for the stance model's macro-F1 and per-label F1."""
 
     def metrics(card: dict) -> dict[str, float]:
-        stance = next((m for m in card["evaluation"]["models"] if m["model"] == "stance"), None)
-        if stance is None:
+        stance = next((m for m in card["evaluation"]["models"] if m.get("model") == "stance"), None)
+        if stance is None or "per_label" not in stance:
             return {}
         values = {"macro_f1": stance["macro_f1"]}
         values.update({f"f1 {name}": scores["f1"] for name, scores in stance["per_label"].items()})

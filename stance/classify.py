@@ -23,14 +23,18 @@ import pandas as pd
 from stance.errors import InputDataError, UsageError
 
 CHUNK_ROWS = 5_000
-FORMATS = ("csv", "jsonl", "txt")
+FORMATS = ("csv", "tsv", "jsonl", "txt")
+ATTRIBUTION_COLUMNS = ("is_quote", "speaker_side")
+"""Columns of a sentence table that the model uses when the input has them."""
 
 
 def detect_format(path: str) -> str:
-    """Input format from the file name: .csv, .jsonl/.ndjson, anything else is plain text."""
+    """Input format from the file name: .csv, .tsv, .jsonl/.ndjson, anything else is plain text."""
     suffix = Path(path).suffix.lower()
-    if suffix in {".csv", ".tsv"}:
+    if suffix == ".csv":
         return "csv"
+    if suffix == ".tsv":
+        return "tsv"
     if suffix in {".jsonl", ".ndjson"}:
         return "jsonl"
     return "txt"
@@ -58,9 +62,9 @@ def _decode_guard(chunks: Iterator[pd.DataFrame], path: str) -> Iterator[pd.Data
         raise InputDataError(f"is not a valid CSV: {str(exc).strip().splitlines()[0]}", path=name) from None
 
 
-def _csv_chunks(handle: TextIO, text_column: str, path: str) -> Iterator[pd.DataFrame]:
-    reader = pd.read_csv(handle, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS)
+def _csv_chunks(handle: TextIO, text_column: str, path: str, separator: str) -> Iterator[pd.DataFrame]:
     try:
+        reader = pd.read_csv(handle, sep=separator, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS)
         for chunk in reader:
             if text_column not in chunk.columns:
                 found = ", ".join(repr(c) for c in chunk.columns)
@@ -113,8 +117,8 @@ def read_chunks(path: str, input_format: str, text_column: str = "text") -> Iter
         raise UsageError(f"--format {input_format!r} is invalid; choose one of {', '.join(FORMATS)}")
     handle = _open_text(path)
     try:
-        if input_format == "csv":
-            chunks = _csv_chunks(handle, text_column, path)
+        if input_format in ("csv", "tsv"):
+            chunks = _csv_chunks(handle, text_column, path, "," if input_format == "csv" else "\t")
         elif input_format == "jsonl":
             chunks = _jsonl_chunks(handle, text_column, path)
         else:
@@ -125,9 +129,19 @@ def read_chunks(path: str, input_format: str, text_column: str = "text") -> Iter
             handle.close()
 
 
+def output_columns(model, input_columns: list[str], explain: bool = False) -> list[str]:
+    """The input's columns, then ``labels``, a 0/1 column and a probability per label (and explanations)."""
+    names = list(model.labels)
+    columns = list(input_columns) + ["labels"] + names + [f"p_{name}" for name in names]
+    return columns + ([f"why_{name}" for name in names] if explain else [])
+
+
 def predict_frame(model, chunk: pd.DataFrame, text_column: str = "text", explain: bool = False) -> pd.DataFrame:
     """The chunk with ``labels``, a 0/1 column per label and ``p_<label>`` appended (and ``why_<label>``)."""
-    sentences = chunk.rename(columns={text_column: "text"}) if text_column != "text" else chunk
+    sentences = pd.DataFrame({"text": chunk[text_column].to_numpy()})
+    for column in ATTRIBUTION_COLUMNS:
+        if all(name in chunk.columns for name in ATTRIBUTION_COLUMNS):
+            sentences[column] = chunk[column].to_numpy()
     probabilities = model.predict_proba(sentences)
     decided = probabilities >= model.thresholds_
     names = list(model.labels)
@@ -157,7 +171,9 @@ def classify_stream(
     """Predict chunk by chunk and write CSV to ``sink``; return the number of sentences."""
     total = 0
     header = True
+    columns: list[str] = [text_column]
     for chunk in chunks:
+        columns = list(chunk.columns)
         result = predict_frame(model, chunk, text_column=text_column, explain=explain)
         result.to_csv(sink, index=False, header=header, lineterminator="\n")
         header = False
@@ -165,8 +181,7 @@ def classify_stream(
         if on_chunk:
             on_chunk(len(chunk))
     if header:  # nothing was read: still write a header so the output is a valid, empty table
-        empty = predict_frame(model, pd.DataFrame({text_column: pd.Series([], dtype=str)}), text_column, explain)
-        empty.to_csv(sink, index=False, lineterminator="\n")
+        pd.DataFrame(columns=output_columns(model, columns, explain)).to_csv(sink, index=False, lineterminator="\n")
     return total
 
 

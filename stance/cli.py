@@ -82,7 +82,8 @@ ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, reada
 @app.command()
 def sentences(
     corpus: Annotated[
-        Optional[Path], typer.Argument(help="Corpus folder: .txt articles plus sources.csv. [default: seeds/]")
+        Optional[Path],
+        typer.Argument(help="Corpus folder: .txt articles plus sources.csv.", show_default="seeds/"),
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="CSV file to write; stdout if omitted.")] = None,
 ) -> None:
@@ -105,9 +106,11 @@ def sentences(
 def train(
     data: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Labelled sentences (CSV, codebook format). [default: seeds/labels.csv]"),
+        typer.Argument(help="Labelled sentences (CSV, codebook format).", show_default="seeds/labels.csv"),
     ] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Model file to write. [default: models/stance.skops]")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Model file to write.", show_default="models/stance.skops")
+    ] = None,
 ) -> None:
     """Train the stance model; write it with its model card, and show how it compares with the one it replaces."""
     with user_errors():
@@ -126,7 +129,8 @@ def train(
 @app.command()
 def evaluate(
     data: Annotated[
-        Optional[list[Path]], typer.Argument(help="Labelled sentences with a source column. [default: seeds/labels.csv]")
+        Optional[list[Path]],
+        typer.Argument(help="Labelled sentences with a source column.", show_default="seeds/labels.csv"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     ablation: Annotated[bool, typer.Option("--ablation", help="Also score the model with each feature group off.")] = False,
@@ -158,10 +162,13 @@ def classify(
     ] = None,
     text: Annotated[Optional[str], typer.Option("--text", help="Classify this one sentence instead.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="CSV to write; stdout if omitted.")] = None,
-    model_path: Annotated[Optional[Path], typer.Option("--model", help="Model file. [default: the shipped model]")] = None,
+    model_path: Annotated[
+        Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
+    ] = None,
     text_column: Annotated[str, typer.Option("--text-column", help="Column (or JSON field) holding the sentence.")] = "text",
     input_format: Annotated[
-        Optional[str], typer.Option("--format", help="csv, jsonl or txt. [default: from the file name; txt for stdin]")
+        Optional[str],
+        typer.Option("--format", help="csv, tsv, jsonl or txt.", show_default="from the file name; txt for stdin"),
     ] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the features that pushed each label most.")] = False,
 ) -> None:
@@ -212,8 +219,10 @@ def _progress(total: int | None) -> Iterator[Callable[[int], None]]:
 
 @app.command()
 def report(
-    corpus: Annotated[Optional[Path], typer.Argument(help="Corpus folder. [default: seeds/]")] = None,
-    model_path: Annotated[Optional[Path], typer.Option("--model", help="Model file. [default: the shipped model]")] = None,
+    corpus: Annotated[Optional[Path], typer.Argument(help="Corpus folder.", show_default="seeds/")] = None,
+    model_path: Annotated[
+        Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
 ) -> None:
     """Compare framing across the corpus's sources: per-source reports and one comparison (HTML and Markdown)."""

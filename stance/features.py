@@ -39,7 +39,7 @@ from stance.attribution import SpeakerTable, attribute_sentence
 WINDOW = 6
 """Tokens between an actor and a cue for the two to count as one judgement of that actor."""
 SUBJECT_POSITION = 3
-"""An actor whose mention starts within the first tokens of a clause is read as its subject."""
+"""An actor named within the first words of a clause is read as its subject."""
 NO_SPEAKER = "none"
 
 # Possessive 's and n't are tokens of their own, "U.S." stays one token, and clause
@@ -157,10 +157,18 @@ def _uni_and_bigrams(words: list[str]) -> list[str]:
     return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
 
 
-def _subject_positions(tokens: list[str]) -> set[int]:
-    """Token positions close enough to the start of a clause for an actor there to be its subject."""
-    starts = [0] + [index + 1 for index, token in enumerate(tokens) if token in _CLAUSE_BREAK]
-    return {start + offset for start in starts for offset in range(SUBJECT_POSITION)}
+def _subjects(tokens: list[str], actor_spans: list[tuple[int, int, str]]) -> set[str]:
+    """Sides named within the first words of a clause, counting each actor's name as one
+    word, so "Blue House" and "Moon" stand in the same place in the same sentence."""
+    continuation = {index for start, end, _ in actor_spans for index in range(start + 1, end)}
+    words_before: dict[int, int] = {}
+    since_clause = 0
+    for index, token in enumerate(tokens):
+        if index in continuation:
+            continue
+        words_before[index] = since_clause
+        since_clause = 0 if token in _CLAUSE_BREAK else since_clause + 1
+    return {side for start, _, side in actor_spans if words_before[start] < SUBJECT_POSITION}
 
 
 class StanceFeatures(TransformerMixin, BaseEstimator):
@@ -230,11 +238,10 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
                 if kind in lexicon.blame_kinds:
                     values["cue:any_blame"] = 1.0
         if self.actors:
-            subject_positions = _subject_positions(tokens) if actor_spans else set()
+            for side in _subjects(tokens, actor_spans) if actor_spans else ():
+                values[f"subject:{side}"] = 1.0
             for start, end, side in actor_spans:
                 values[f"actor:{side}"] = 1.0
-                if start in subject_positions:
-                    values[f"subject:{side}"] = 1.0
                 if end < len(tokens) and tokens[end] == "'s":
                     values[f"possessive:{side}"] = 1.0
                 for cue_start, cue_end, kind in cue_spans:

@@ -81,6 +81,7 @@ def read_label_table(path: Path | str) -> pd.DataFrame:
     if not records:
         raise InputDataError("has a header but no labelled sentence", path=path)
     frame = pd.DataFrame(records, columns=header)
+    frame["text"] = frame["text"].str.strip()  # spaces around a sentence are an editing accident, not text
     frame.insert(0, "line", lines)
     return frame
 
@@ -123,7 +124,7 @@ def read_labelled(paths: list[Path] | Path, label_names: tuple[str, ...]) -> Lab
 
 def _drop_agreeing_duplicates(frame: pd.DataFrame, paths: list[Path]) -> pd.DataFrame:
     """The same sentence twice in one source must carry the same labels; then one copy is kept."""
-    key = [frame["source"], frame["text"].str.strip()]
+    key = [frame["source"], frame["text"]]
     for _, group in frame.groupby(key, sort=False):
         if len(group) > 1 and group["label_set"].nunique() > 1:
             first, second = group.iloc[0], group.iloc[1]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from stance.atomic import write_bytes
 from stance.errors import ModelFileError
 
 TRUSTED_TYPES = [
@@ -22,10 +21,14 @@ TRUSTED_TYPES = [
 
 
 def save_model(model, path: Path | str) -> None:
-    """Write a model file atomically, compressed (the shipped model stays small)."""
+    """Write a model file, compressed (the shipped model stays small).
+
+    Callers write to a temporary path and rename (see :mod:`stance.atomic`), so that a
+    failure never replaces a good model with part of a new one.
+    """
     import skops.io as sio
 
-    write_bytes(path, lambda handle: handle.write(sio.dumps(model, compression=zipfile.ZIP_DEFLATED, compresslevel=9)))
+    sio.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
 def load_model(path: Path | str):

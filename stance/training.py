@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from stance.atomic import write_text
+from stance.atomic import atomic_paths
 from stance.attribution import SpeakerTable
 from stance.baselines import KeywordRules, PlainNgrams
 from stance.card import build_card, card_json, card_markdown, card_paths, metric_changes, read_card
@@ -88,7 +88,8 @@ def train(paths: list[Path], out: Path, progress: Callable[[str], None] | None =
     card = build_card(model, training.schema, training.data, training.paths, evaluations)
     previous = read_card(out) if Path(out).exists() else None
     json_path, markdown_path = card_paths(out)
-    save_model(model, out)
-    write_text(json_path, card_json(card))
-    write_text(markdown_path, card_markdown(card))
+    with atomic_paths([Path(out), json_path, markdown_path]) as (model_file, json_file, markdown_file):
+        save_model(model, model_file)
+        json_file.write_text(card_json(card), encoding="utf-8", newline="\n")
+        markdown_file.write_text(card_markdown(card), encoding="utf-8", newline="\n")
     return TrainingResult(model=model, card=card, changes=metric_changes(previous, card), replaced=previous is not None)

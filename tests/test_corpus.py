@@ -169,7 +169,8 @@ def test_fully_listed_corpus_gives_no_warning(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", {"a.txt": "One."}, manifest_for("a.txt"))
     with warnings.catch_warnings():
         warnings.simplefilter("error", CorpusWarning)
-        read_corpus(corpus)
+        articles = read_corpus(corpus)
+    assert [article.source for article in articles] == ["src-0"]
 
 
 # -- decoding -----------------------------------------------------------------------------

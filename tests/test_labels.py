@@ -202,11 +202,6 @@ def test_conflict_across_two_files_names_both_files(tmp_path):
     assert "first.csv" in str(caught.value) and "second.csv" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    reason="BUG: labels._drop_agreeing_duplicates matches duplicates on stripped text but drops them on raw "
-    "text, so 'X' and 'X ' count as two sentences (and two positives)",
-    strict=True,
-)
 def test_duplicate_differing_only_in_surrounding_spaces_is_kept_once(tmp_path):
     path = write(tmp_path, "text,labels\n" + VALID_BODY + '"Seoul was wrong. ",blames_seoul\n')
     data = read_labelled(path, LABELS)
