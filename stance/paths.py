@@ -18,7 +18,7 @@ LABELS_FILE = "labels.csv"
 def _local_or_shipped(local: Path, package: str, name: str | None = None) -> Path:
     if local.exists():
         return local
-    shipped = Path(str(files(package)))
+    shipped = Path(str(files(package)))  # a regular package (it has an __init__.py), so a real folder
     return shipped / name if name else shipped
 
 
