@@ -59,7 +59,13 @@ _STEM_CACHE_LIMIT = 200_000
 
 
 def stem(word: str) -> str:
-    """Snowball stem of a lower-cased word, cached: news vocabulary repeats a lot."""
+    """Snowball stem of a lower-cased word, cached: news vocabulary repeats a lot.
+
+    Numbers and abbreviations ("80,000", "u.s") are left as they are: Snowball would
+    not change them either, and each new number would otherwise cost a full stemming.
+    """
+    if not word.isalpha():
+        return word
     cached = _STEMS.get(word)
     if cached is None:
         cached = _stemmer().stem(word)
@@ -85,29 +91,44 @@ def stems(words: list[str]) -> list[str]:
 
 
 class _PhraseIndex:
-    """Phrases (token tuples) keyed by their first token, longest first: a sentence is scanned
-    once, and only positions whose token starts some phrase are examined further."""
+    """Phrases (token tuples) found in a sentence in one left-to-right scan, longest first.
+
+    One-word phrases that start no longer phrase are a plain dict lookup; only tokens
+    that start a longer phrase are compared further. This runs on every sentence
+    ``classify`` sees, so it avoids slicing where it can.
+    """
 
     def __init__(self, phrases: Iterable[tuple[tuple[str, ...], str]]):
-        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        longer: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        single: dict[str, str] = {}
         for words, tag in sorted(set(phrases), key=lambda item: (-len(item[0]), item)):
-            if words:
-                self.by_first.setdefault(words[0], []).append((words, tag))
+            if len(words) > 1:
+                longer.setdefault(words[0], []).append((words, tag))
+            elif words:
+                single.setdefault(words[0], tag)
+        self.longer = longer
+        self.single = single
+        self.first = set(longer) | set(single)
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
         """Non-overlapping (start token, end token, tag) matches, left to right."""
-        by_first = self.by_first
+        first, longer, single = self.first, self.longer, self.single
         found: list[tuple[int, int, str]] = []
         covered = 0
-        for start in [index for index, token in enumerate(tokens) if token in by_first]:
+        for start in [index for index, token in enumerate(tokens) if token in first]:
             if start < covered:
                 continue
-            for words, tag in by_first[tokens[start]]:
+            token = tokens[start]
+            for words, tag in longer.get(token, ()):
                 end = start + len(words)
-                if len(words) == 1 or tuple(tokens[start:end]) == words:
+                if tuple(tokens[start:end]) == words:
                     found.append((start, end, tag))
                     covered = end
                     break
+            else:
+                if token in single:
+                    found.append((start, start + 1, single[token]))
+                    covered = start + 1
         return found
 
 
@@ -141,9 +162,10 @@ def _compile(lexicon: dict, use_stems: bool) -> _Lexicon:
 
 @dataclass
 class _Analysis:
-    """What the featuriser reads off one sentence: its n-gram terms and its named features."""
+    """What the featuriser reads off one sentence: its stemmed, actor-abstracted words (for
+    the n-grams) and its named features."""
 
-    terms: list[str]
+    words: list[str]
     values: dict[str, float]
 
 
@@ -157,18 +179,31 @@ def _uni_and_bigrams(words: list[str]) -> list[str]:
     return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
 
 
+def _known_terms(words: list[str], vocabulary: dict, bigram_starts: set[str]) -> list[str]:
+    """The uni- and bigrams of ``words`` that are in the fitted vocabulary: the same matrix as
+    all terms (the vectorizer drops unseen ones) without building bigrams that cannot count."""
+    terms = [word for word in words if word in vocabulary]
+    terms += [
+        bigram
+        for first, second in zip(words, words[1:])
+        if first in bigram_starts and (bigram := f"{first} {second}") in vocabulary
+    ]
+    return terms
+
+
 def _subjects(tokens: list[str], actor_spans: list[tuple[int, int, str]]) -> set[str]:
     """Sides named within the first words of a clause, counting each actor's name as one
     word, so "Blue House" and "Moon" stand in the same place in the same sentence."""
     continuation = {index for start, end, _ in actor_spans for index in range(start + 1, end)}
-    words_before: dict[int, int] = {}
-    since_clause = 0
-    for index, token in enumerate(tokens):
-        if index in continuation:
-            continue
-        words_before[index] = since_clause
-        since_clause = 0 if token in _CLAUSE_BREAK else since_clause + 1
-    return {side for start, _, side in actor_spans if words_before[start] < SUBJECT_POSITION}
+    sides = set()
+    for start, _, side in actor_spans:
+        words_before, index = 0, start - 1
+        while index >= 0 and tokens[index] not in _CLAUSE_BREAK and words_before < SUBJECT_POSITION:
+            words_before += index not in continuation
+            index -= 1
+        if words_before < SUBJECT_POSITION:
+            sides.add(side)
+    return sides
 
 
 class StanceFeatures(TransformerMixin, BaseEstimator):
@@ -257,13 +292,13 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
             values["quote"] = float(bool(is_quote))
             values[f"speaker:{speaker_side or NO_SPEAKER}"] = 1.0
 
-        terms: list[str] = []
+        normalised: list[str] = []
         if self.ngrams:
             normalised = list(keys)
             for start, end, side in reversed(actor_spans):
                 normalised[start:end] = [f"actor_{side}"]
-            terms = _uni_and_bigrams([word for word in normalised if word not in _CLAUSE_BREAK])
-        return _Analysis(terms=terms, values=values)
+            normalised = [word for word in normalised if word not in _CLAUSE_BREAK]
+        return _Analysis(words=normalised, values=values)
 
     def _analyse_all(self, X) -> list[_Analysis]:
         frame = as_sentence_frame(X)
@@ -287,7 +322,7 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
         """Learn the n-gram vocabulary and the names of the meaning features seen in training."""
         analyses = self._analyse_all(X)
         if self.ngrams:
-            terms = [analysis.terms for analysis in analyses]
+            terms = [_uni_and_bigrams(analysis.words) for analysis in analyses]
             try:
                 self.vectorizer_ = TfidfVectorizer(
                     analyzer=precomputed_terms, min_df=self.min_df, sublinear_tf=True
@@ -320,10 +355,11 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
         meaning = sp.csr_matrix((data, (rows, cols)), shape=(len(analyses), len(column)), dtype=np.float64)
         if self.vectorizer_ is None:
             return meaning
-        # Unseen terms are dropped by the vectorizer anyway, but each costs it a KeyError:
-        # dropping them here first is the same matrix at a fraction of the time.
         vocabulary = self.vectorizer_.vocabulary_
-        ngrams = self.vectorizer_.transform([[t for t in analysis.terms if t in vocabulary] for analysis in analyses])
+        bigram_starts = {term.split(" ", 1)[0] for term in vocabulary if " " in term}
+        ngrams = self.vectorizer_.transform(
+            [_known_terms(analysis.words, vocabulary, bigram_starts) for analysis in analyses]
+        )
         return sp.hstack([ngrams, meaning], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
