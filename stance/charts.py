@@ -80,3 +80,17 @@ def bar_chart(
     axes.set_ylim(0, min(100, max(10, float(np.max(highs)) * 100 * 1.1)))
     axes.legend(title="source", fontsize="small", ncols=1 if len(sources) < 4 else 2)
     return _save(figure, png_path)
+
+
+def learning_curve_chart(sentences: list[float], scores: list[float], png_path: Path) -> None:
+    """Macro-F1 against the number of training sentences, as a PNG."""
+    figure, axes = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
+    axes.plot(sentences, scores, marker="o", color="black", label="stance model")
+    axes.set_xlabel("training sentences per fold")
+    axes.set_ylabel("macro-F1 (leave-one-source-out)")
+    axes.set_title("Would more labels help?")
+    axes.set_ylim(0, 1)
+    axes.grid(True, color="#d0d0d0", linewidth=0.5)
+    axes.legend(loc="lower right")
+    figure.savefig(png_path, format="png", dpi=130, metadata={"Software": None})
+    plt.close(figure)

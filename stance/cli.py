@@ -86,6 +86,15 @@ def sentences(
         typer.Argument(help="Corpus folder: .txt articles plus sources.csv.", show_default="seeds/"),
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="CSV file to write; stdout if omitted.")] = None,
+    unlabelled: Annotated[
+        bool,
+        typer.Option(
+            "--unlabelled", help="Only sentences not in the labels file, in the labels format, ready to fill in."
+        ),
+    ] = False,
+    labels: Annotated[
+        Optional[Path], typer.Option("--labels", help="Labels file for --unlabelled.", show_default="CORPUS/labels.csv")
+    ] = None,
 ) -> None:
     """Split a corpus into the sentence table: clean sentences with their quotation and speaker."""
     with user_errors():
@@ -93,7 +102,13 @@ def sentences(
         from stance.paths import default_corpus
         from stance.sentences import sentence_table
 
-        table = sentence_table(corpus or default_corpus())
+        corpus = corpus or default_corpus()
+        table = sentence_table(corpus)
+        if unlabelled:
+            from stance.annotate import unlabelled as not_yet_labelled
+
+            table = not_yet_labelled(table, labels or corpus / "labels.csv")[["id", "source", "text"]]
+            table = table.assign(labels="", note="")
         text = table.to_csv(index=False, lineterminator="\n")
         if output is None:
             sys.stdout.write(text)
@@ -134,6 +149,12 @@ def evaluate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     ablation: Annotated[bool, typer.Option("--ablation", help="Also score the model with each feature group off.")] = False,
+    learning_curve: Annotated[
+        bool, typer.Option("--learning-curve", help="Macro-F1 against the number of training sentences instead.")
+    ] = False,
+    plot: Annotated[
+        Path, typer.Option("--plot", help="Where --learning-curve draws its chart (PNG).")
+    ] = Path("learning_curve.png"),
 ) -> None:
     """Leave-one-source-out scores of the stance model and two baselines, per label."""
     with user_errors():
@@ -147,11 +168,68 @@ def evaluate(
         training = load_training_set(data or [default_labels()])
         if training.data.groups is None:
             raise UsageError("leave-one-source-out needs a 'source' column filled in for every sentence")
+        if learning_curve:
+            _learning_curve(training, as_json, plot)
+            return
         results = evaluate_models(training, ablation=ablation, progress=progress_callback("evaluate"))
         if as_json:
             sys.stdout.write(json.dumps([result.as_dict() for result in results], indent=2) + "\n")
         else:
             sys.stdout.write(format_table(results, training.data.label_names))
+
+
+def _learning_curve(training, as_json: bool, plot: Path) -> None:
+    import json
+    from dataclasses import asdict
+
+    from stance.atomic import atomic_path
+    from stance.charts import learning_curve_chart
+    from stance.evaluate import format_curve, learning_curve
+    from stance.training import stance_model
+
+    say("evaluate: learning curve (4 sizes x leave-one-source-out)")
+    points = learning_curve(stance_model(training), training.data)
+    with atomic_path(plot) as temporary:
+        learning_curve_chart([p.mean_training_sentences for p in points], [p.macro_f1 for p in points], temporary)
+    if as_json:
+        sys.stdout.write(json.dumps([asdict(point) for point in points], indent=2) + "\n")
+    else:
+        sys.stdout.write(format_curve(points))
+    say(f"chart written to {plot}")
+
+
+@app.command()
+def audit(
+    data: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Labelled sentences with a source column.", show_default="seeds/labels.csv"),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many suspects to list.")] = 20,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write all suspects as CSV.")] = None,
+) -> None:
+    """List hand labels that a model which never saw their source contradicts most confidently."""
+    with user_errors():
+        from stance.atomic import write_text
+        from stance.audit import audit as find_suspects
+        from stance.paths import default_labels
+        from stance.training import load_training_set
+
+        training = load_training_set(data or [default_labels()])
+        if training.data.groups is None:
+            raise UsageError("the audit leaves sources out: it needs a 'source' column filled in for every sentence")
+        say("audit: scoring every labelled sentence with a model that never saw its source")
+        suspects = find_suspects(training)
+        if output is not None:
+            write_text(output, suspects.to_csv(index=False, lineterminator="\n"))
+            say(f"wrote {len(suspects)} suspects to {output}")
+        if suspects.empty:
+            typer.echo("no label is contradicted by the held-out model")
+        for row in suspects.head(top).itertuples():
+            verdict = "model says no" if row.given == "yes" else "model says yes"
+            typer.echo(f"{row.rank:>3}. [{row.source}] {row.label}: given {row.given}, {verdict} (p = {row.model_probability:.2f})")
+            typer.echo(f"     {row.text}")
+            if row.note:
+                typer.echo(f"     note: {row.note}")
 
 
 @app.command()
@@ -232,3 +310,149 @@ def report(
 
         written = build(corpus or default_corpus(), model_path or default_model(), out)
         say(f"wrote {len(written)} files to {out}/ (open {out / 'index.html'})")
+
+
+KEY_HELP = "keys: 1-{n} toggle a label · enter save · a accept the guess · n none · s skip · u undo · q quit"
+
+
+def _show_sentence(row, position: int, total: int, labels: tuple[str, ...], before: str, after: str) -> None:
+    speaker = f"{row.speaker} ({row.speaker_side or 'unknown'})" if row.speaker else "none named"
+    typer.echo("")
+    typer.echo(f"[{position}/{total}] source: {row.source}   speaker: {speaker}")
+    if before:
+        typer.echo(f"  before: {before}")
+    typer.echo(f"> {row.text}")
+    if after:
+        typer.echo(f"  after:  {after}")
+    guesses = "  ".join(
+        f"{index}:{name} {row[f'p_{name}']:.2f}{'*' if name in row.guess.split(';') else ''}"
+        for index, name in enumerate(labels, start=1)
+    )
+    typer.echo(f"model (* = guess): {guesses}")
+
+
+@app.command()
+def annotate(
+    corpus: Annotated[Path, typer.Argument(help="Corpus folder whose sentences to label.")],
+    labels: Annotated[
+        Optional[Path], typer.Option("--labels", help="Labels file to add to.", show_default="CORPUS/labels.csv")
+    ] = None,
+    model_path: Annotated[
+        Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
+    ] = None,
+    batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Stop after this many answers.")] = None,
+    strategy: Annotated[str, typer.Option("--strategy", help="uncertain, disagree or random.")] = "uncertain",
+    annotator: Annotated[
+        Optional[str], typer.Option("--annotator", help="Who answers (recorded per answer).", show_default="login name")
+    ] = None,
+) -> None:
+    """Label sentences in the terminal, the most useful first; every answer is saved at once."""
+    with user_errors():
+        from stance.annotate import LabelsWriter, context, default_annotator, order_candidates, unlabelled
+        from stance.baselines import KeywordRules
+        from stance.paths import default_model
+        from stance.persist import load_model
+        from stance.schema import schema_beside
+        from stance.sentences import sentence_table
+
+        labels_path = labels or corpus / "labels.csv"
+        table = sentence_table(corpus)
+        model = load_model(model_path or default_model())
+        schema = schema_beside(corpus) if strategy == "disagree" else None
+        rules = KeywordRules(model.labels, {l.name: list(l.keywords) for l in schema.labels}).fit(None) if schema else None
+        candidates = order_candidates(unlabelled(table, labels_path), model, rules, strategy)
+        if candidates.empty:
+            say("nothing to label: every sentence of the corpus is in the labels file")
+            return
+        writer = LabelsWriter.open(labels_path)
+        who = annotator or default_annotator()
+        labels_in_order = tuple(model.labels)
+        typer.echo(f"{len(candidates)} sentences to label ({strategy} first); answers go to {labels_path}")
+        typer.echo(KEY_HELP.format(n=len(labels_in_order)))
+        history: list[tuple[int, str]] = []
+        position = 0
+        while position < len(candidates) and (batch is None or len(history) < batch):
+            row = candidates.iloc[position]
+            _show_sentence(row, position + 1, len(candidates), labels_in_order, *context(table, row.id))
+            chosen: set[str] = set()
+            action = _read_answer(labels_in_order, chosen, row.guess)
+            if action == "quit":
+                break
+            if action == "skip":
+                position += 1
+            elif action == "undo":
+                if history:
+                    position, sentence_id = history.pop()
+                    writer.remove_last(sentence_id)
+                    typer.echo("undone")
+                else:
+                    typer.echo("nothing to undo")
+            else:
+                answer = [name for name in labels_in_order if name in action]
+                writer.add(row, answer, who)
+                typer.echo(f"saved: {';'.join(answer) or '(none)'}")
+                history.append((position, row.id))
+                position += 1
+        typer.echo(f"{len(history)} answer(s) saved to {labels_path}")
+        if history and _confirm("Retrain the model with these labels now?"):
+            _retrain_after_annotation(labels_path, writer, len(history), model_path)
+
+
+def _confirm(question: str) -> bool:
+    """A yes/no question; the end of input (a script that says nothing more) means no."""
+    try:
+        return typer.confirm(question, default=False)
+    except typer.Abort:
+        typer.echo("")
+        return False
+
+
+def _read_answer(labels: tuple[str, ...], chosen: set[str], guess: str) -> str | set[str]:
+    """Read keys until an answer: a set of labels, or 'skip', 'undo' or 'quit'."""
+    while True:
+        # One key at a time on a terminal; from a pipe (a script, a test) one character at a time.
+        key = typer.getchar() if sys.stdin.isatty() else sys.stdin.read(1)
+        if key in ("", "q", "\x03", "\x04"):  # end of input, q, Ctrl-C, Ctrl-D
+            return "quit"
+        if key.isdigit() and 1 <= int(key) <= len(labels):
+            chosen.symmetric_difference_update({labels[int(key) - 1]})
+            typer.echo(f"  selected: {';'.join(n for n in labels if n in chosen) or '(none)'}")
+        elif key in ("\r", "\n"):
+            return set(chosen)
+        elif key == "a":
+            return set(filter(None, guess.split(";")))
+        elif key == "n":
+            return set()
+        elif key == "s":
+            return "skip"
+        elif key == "u":
+            return "undo"
+        else:
+            typer.echo(KEY_HELP.format(n=len(labels)))
+
+
+def _retrain_after_annotation(labels_path: Path, writer, answers: int, model_path: Path | None) -> None:
+    """Leave-one-source-out macro-F1 without and with the new answers, then train and save."""
+    from stance.paths import default_model_output
+    from stance.training import evaluate, load_training_set
+    from stance.training import train as train_model
+
+    def macro_f1(path: Path) -> str:
+        try:
+            training = load_training_set([path])
+            if training.data.groups is None:
+                return "n/a (no source column)"
+            return f"{evaluate(training)[0].macro_f1:.3f}"
+        except StanceError as exc:
+            return f"n/a ({exc})"
+
+    # Beside the labels, so that the schema and speakers beside them are found for it too.
+    earlier = labels_path.with_name(f".{labels_path.stem}.before-session.csv")
+    try:
+        before = macro_f1(earlier) if writer.copy_without_last(earlier, answers) else "n/a (no labels before)"
+    finally:
+        earlier.unlink(missing_ok=True)
+    after = macro_f1(labels_path)
+    out = model_path or default_model_output()
+    train_model([labels_path], out)
+    typer.echo(f"leave-one-source-out macro-F1: before {before}, after {after}; model written to {out}")

@@ -97,6 +97,50 @@ def leave_one_source_out(
     return results
 
 
+@dataclass(frozen=True)
+class CurvePoint:
+    fraction: float
+    mean_training_sentences: float
+    macro_f1: float
+
+
+def learning_curve(
+    estimator, data: LabelledSentences, fractions=(0.25, 0.5, 0.75, 1.0), seed: int = 0
+) -> list[CurvePoint]:
+    """Leave-one-source-out macro-F1 when each fold trains on only a fraction of its sentences.
+
+    If the curve still rises at 1.0, more labels would likely still help.
+    """
+    groups = data.groups
+    if groups is None:
+        raise ValueError("a learning curve needs a 'source' for every sentence")
+    sources = sorted(set(groups))
+    rng = np.random.default_rng(seed)
+    points = []
+    for fraction in fractions:
+        predictions = np.zeros_like(data.Y)
+        sizes = []
+        for source in sources:
+            test = np.flatnonzero(groups == source)
+            train = np.flatnonzero(groups != source)
+            size = max(2, int(round(fraction * len(train))))
+            sample = np.sort(rng.choice(train, size=min(size, len(train)), replace=False))
+            sizes.append(len(sample))
+            model = clone(estimator).fit(data.frame.iloc[sample], data.Y[sample], groups=groups[sample])
+            predictions[test] = model.predict(data.frame.iloc[test])
+        scores = score("stance", data.Y, predictions, data.label_names, sources)
+        points.append(CurvePoint(fraction, float(np.mean(sizes)), scores.macro_f1))
+    return points
+
+
+def format_curve(points: list[CurvePoint]) -> str:
+    lines = ["Learning curve (leave-one-source-out, each fold trained on a fraction of its sentences)", ""]
+    lines.append(f"  {'fraction':>8}{'sentences':>11}{'macro-F1':>10}")
+    for point in points:
+        lines.append(f"  {point.fraction:>8.2f}{point.mean_training_sentences:>11.0f}{point.macro_f1:>10.3f}")
+    return "\n".join(lines) + "\n"
+
+
 def format_table(results: list[Evaluation], label_names) -> str:
     """A plain-text table: one block per model, a row per label, then macro-F1."""
     lines = [f"Leave-one-source-out ({', '.join(results[0].folds)} held out in turn)" if results else "", ""]

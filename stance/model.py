@@ -67,16 +67,26 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _fit_models(self, X, Y: np.ndarray):
         features = self._new_features().fit(X)
         matrix = features.transform(X)
-        models = []
+        models: list = []
         for column in range(Y.shape[1]):
-            model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
-            models.append(model.fit(matrix, Y[:, column]))
+            if Y[:, column].min() == Y[:, column].max():
+                # One class only (a fold or a small sample without any positive): nothing to
+                # learn, so the label's probability is that class.
+                models.append(float(Y[0, column]))
+            else:
+                model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+                models.append(model.fit(matrix, Y[:, column]))
         return features, models
 
     @staticmethod
     def _scores(features, models, X) -> np.ndarray:
         matrix = features.transform(X)
-        return np.column_stack([model.predict_proba(matrix)[:, 1] for model in models])
+        return np.column_stack(
+            [
+                np.full(matrix.shape[0], model) if isinstance(model, float) else model.predict_proba(matrix)[:, 1]
+                for model in models
+            ]
+        )
 
     def _folds(self, n_rows: int, groups):
         if groups is not None and len(set(groups)) >= 2:
@@ -94,10 +104,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"labels names {len(self.labels)} columns but Y has {Y.shape[1]}")
         out_of_fold = np.full(Y.shape, np.nan)
         for train, test in self._folds(len(frame), groups):
-            trainable = all(0 < Y[train, column].sum() < len(train) for column in range(Y.shape[1]))
-            if trainable:
-                features, models = self._fit_models(frame.iloc[train], Y[train])
-                out_of_fold[test] = self._scores(features, models, frame.iloc[test])
+            features, models = self._fit_models(frame.iloc[train], Y[train])
+            out_of_fold[test] = self._scores(features, models, frame.iloc[test])
         scored = ~np.isnan(out_of_fold[:, 0])
         self.thresholds_ = np.array(
             [best_threshold(Y[scored, column], out_of_fold[scored, column]) for column in range(Y.shape[1])]
@@ -126,6 +134,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             columns, values = matrix.indices[start:end], matrix.data[start:end]
             per_label = {}
             for label, model in zip(self.labels, self.estimators_):
+                if isinstance(model, float):
+                    per_label[label] = []
+                    continue
                 contributions = model.coef_[0, columns] * values
                 order = np.argsort(-np.abs(contributions))[:top]
                 per_label[label] = [(str(names[columns[i]]), float(contributions[i])) for i in order]

@@ -1,0 +1,150 @@
+"""Choose the sentences worth labelling next, and record answers one at a time.
+
+With a few hundred labelled sentences each new label is worth a lot, so the order
+matters: ``uncertain`` asks first about sentences nearest a label's threshold,
+``disagree`` about those where the model and the keyword rules differ, ``random``
+gives an unbiased sample (fixed seed). Each answer is written to the labels file at
+once, by atomic rewrite, so quitting or a crash loses at most the answer being typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance.atomic import write_text
+from stance.errors import UsageError
+from stance.labels import LABEL_SEPARATOR, read_label_table
+
+STRATEGIES = ("uncertain", "disagree", "random")
+ANSWER_COLUMNS = ["id", "source", "text", "labels", "note", "annotator", "annotated_at"]
+RANDOM_SEED = 0
+
+
+def labelled_keys(labels_path: Path) -> set[tuple[str, str]]:
+    """(source, text) of every sentence already in the labels file."""
+    if not labels_path.exists():
+        return set()
+    table = read_label_table(labels_path)
+    sources = table["source"] if "source" in table else [""] * len(table)
+    return {(source, text) for source, text in zip(sources, table["text"])}
+
+
+def unlabelled(table: pd.DataFrame, labels_path: Path) -> pd.DataFrame:
+    """Sentences of the sentence table not yet in the labels file."""
+    done = labelled_keys(labels_path)
+    keep = [(source, text.strip()) not in done for source, text in zip(table["source"], table["text"])]
+    return table.loc[keep]
+
+
+def order_candidates(candidates: pd.DataFrame, model, keyword_rules, strategy: str) -> pd.DataFrame:
+    """Candidates in the order of the strategy, with the model's probabilities and guess attached."""
+    if strategy not in STRATEGIES:
+        raise UsageError(f"--strategy {strategy!r} is invalid; choose one of {', '.join(STRATEGIES)}")
+    ordered = candidates.copy()
+    if ordered.empty:
+        return ordered
+    probabilities = model.predict_proba(ordered[["text", "is_quote", "speaker_side"]])
+    guess = probabilities >= model.thresholds_
+    for column, name in enumerate(model.labels):
+        ordered[f"p_{name}"] = probabilities[:, column]
+    ordered["guess"] = [";".join(n for n, on in zip(model.labels, row) if on) for row in guess]
+    ordered["margin"] = np.abs(probabilities - model.thresholds_).min(axis=1)
+    if strategy == "uncertain":
+        return ordered.sort_values(["margin", "id"], kind="stable")
+    if strategy == "disagree":
+        keywords = keyword_rules.predict(ordered[["text"]]).astype(bool)
+        ordered["disagreements"] = (keywords != guess).sum(axis=1)
+        disagreeing = ordered[ordered["disagreements"] > 0]
+        return disagreeing.sort_values(["disagreements", "margin", "id"], ascending=[False, True, True], kind="stable")
+    order = np.random.default_rng(RANDOM_SEED).permutation(len(ordered))
+    return ordered.iloc[order]
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "unknown"
+
+
+@dataclass
+class LabelsWriter:
+    """Appends answers to a labels file in the codebook's format, rewriting it atomically each time.
+
+    Columns the file already has are kept (in their order); ``annotator`` and
+    ``annotated_at`` are added for provenance. ``train`` keeps and ignores them.
+    """
+
+    path: Path
+    header: list[str] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, path: Path) -> LabelsWriter:
+        writer = cls(path=Path(path))
+        if writer.path.exists():
+            table = read_label_table(writer.path).drop(columns=["line"])
+            writer.header = list(table.columns)
+            writer.rows = table.to_dict("records")
+        for column in ANSWER_COLUMNS:
+            if column not in writer.header:
+                writer.header.append(column)
+        return writer
+
+    def _save(self, path: Path | None = None, rows: list[dict[str, str]] | None = None) -> None:
+        buffer = io.StringIO()
+        table = csv.DictWriter(buffer, fieldnames=self.header, lineterminator="\n", extrasaction="ignore")
+        table.writeheader()
+        for row in self.rows if rows is None else rows:
+            table.writerow({column: row.get(column, "") for column in self.header})
+        write_text(path or self.path, buffer.getvalue())
+
+    def copy_without_last(self, path: Path, answers: int) -> int:
+        """Write the file as it was before the last ``answers`` answers; return its row count."""
+        rows = self.rows[: len(self.rows) - answers]
+        self._save(path, rows)
+        return len(rows)
+
+    def add(self, sentence, labels: list[str], annotator: str, note: str = "") -> None:
+        self.rows.append(
+            {
+                "id": sentence.id,
+                "source": sentence.source,
+                "text": sentence.text,
+                "labels": LABEL_SEPARATOR.join(labels),
+                "note": note,
+                "annotator": annotator,
+                "annotated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }
+        )
+        self._save()
+
+    def remove_last(self, sentence_id: str) -> None:
+        """Take back the last answer for a sentence (undo)."""
+        for index in range(len(self.rows) - 1, -1, -1):
+            if self.rows[index].get("id") == sentence_id:
+                del self.rows[index]
+                self._save()
+                return
+
+
+def context(table: pd.DataFrame, sentence_id: str) -> tuple[str, str]:
+    """The sentences before and after one sentence in its article ('' at either end)."""
+    position = table.index[table["id"] == sentence_id][0]
+    location = table.index.get_loc(position)
+    same = table["file"]
+    before = table.iloc[location - 1]["text"] if location > 0 and same.iloc[location - 1] == same.iloc[location] else ""
+    after = (
+        table.iloc[location + 1]["text"]
+        if location + 1 < len(table) and same.iloc[location + 1] == same.iloc[location]
+        else ""
+    )
+    return before, after

@@ -1,0 +1,279 @@
+"""stance.framing: shares, voices, evidence, agreement and plain-language summaries from hand-made tables."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from stance.framing import (
+    OWN_VOICE,
+    SourceFraming,
+    Voice,
+    agreement,
+    comparisons,
+    evidence,
+    finding_sentence,
+    least_sure,
+    source_shares,
+    source_voices,
+    speakers_by_side,
+    summarise,
+)
+from stance.stats import Comparison, wilson_interval
+
+STANCES = ["blames_seoul", "pro_extension", "blames_us"]
+DISPLAY = {"blames_seoul": "Blames Seoul", "pro_extension": "Pro-extension", "blames_us": "Blames Washington"}
+
+
+def sentence_table(rows: list[dict]) -> pd.DataFrame:
+    """A classified sentence table: every row names its id, source and text; the rest defaults to
+    the outlet's own voice, no stance and probability 0.1 for every stance."""
+    filled = []
+    for row in rows:
+        out = {"speaker": "", "speaker_side": "", "is_quote": False}
+        out.update({stance: 0 for stance in STANCES})
+        out.update({f"p_{stance}": 0.1 for stance in STANCES})
+        out.update(row)
+        filled.append(out)
+    return pd.DataFrame(filled)
+
+
+def alpha_rows() -> list[dict]:
+    """Source 'alpha', 10 sentences: Blames Seoul 4 (3 by japan speakers, 1 own voice), Pro-extension 1 (own
+    voice), Blames Washington 0; plus an unattributed quotation and a us speaker carrying nothing."""
+    return [
+        {"id": "alpha-00", "source": "alpha", "text": "Seoul erred, Kono said.", "speaker": "Kono",
+         "speaker_side": "japan", "blames_seoul": 1, "p_blames_seoul": 0.9},
+        {"id": "alpha-01", "source": "alpha", "text": "Seoul broke trust, Abe said.", "speaker": "Abe",
+         "speaker_side": "japan", "blames_seoul": 1, "p_blames_seoul": 0.8},
+        {"id": "alpha-02", "source": "alpha", "text": "Seoul is wrong, Abe said.", "speaker": "Abe",
+         "speaker_side": "japan", "is_quote": True, "blames_seoul": 1, "p_blames_seoul": 0.7},
+        {"id": "alpha-03", "source": "alpha", "text": "Seoul's exit was a mistake.", "blames_seoul": 1,
+         "p_blames_seoul": 0.95},
+        {"id": "alpha-04", "source": "alpha", "text": "The pact is crucial.", "pro_extension": 1,
+         "p_pro_extension": 0.6},
+        {"id": "alpha-05", "source": "alpha", "text": "“We will see,” one official said.", "is_quote": True},
+        {"id": "alpha-06", "source": "alpha", "text": "Talks go on, Esper said.", "speaker": "Esper",
+         "speaker_side": "us"},
+        {"id": "alpha-07", "source": "alpha", "text": "The ministers met."},
+        {"id": "alpha-08", "source": "alpha", "text": "It rained."},
+        {"id": "alpha-09", "source": "alpha", "text": "The meeting ended."},
+    ]
+
+
+def beta_rows() -> list[dict]:
+    """Source 'beta', 4 sentences, none carrying a stance; one speaker of unknown side."""
+    return [
+        {"id": "beta-00", "source": "beta", "text": "The talks began."},
+        {"id": "beta-01", "source": "beta", "text": "Nothing changed, Lee said.", "speaker": "Lee"},
+        {"id": "beta-02", "source": "beta", "text": "The pact expires soon."},
+        {"id": "beta-03", "source": "beta", "text": "Reporters waited."},
+    ]
+
+
+@pytest.fixture()
+def table() -> pd.DataFrame:
+    return sentence_table(alpha_rows() + beta_rows())
+
+
+def framing_of(table: pd.DataFrame, source: str, outlet: str) -> SourceFraming:
+    return SourceFraming(
+        source=source,
+        outlet=outlet,
+        headline="",
+        published="",
+        n_sentences=int((table["source"] == source).sum()),
+        shares=source_shares(table, source, STANCES),
+        voices=source_voices(table, source, STANCES),
+        speakers_by_side=speakers_by_side(table, source),
+    )
+
+
+# -- shares and voices ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, stance, count, total",
+    [("alpha", "blames_seoul", 4, 10), ("alpha", "pro_extension", 1, 10), ("alpha", "blames_us", 0, 10),
+     ("beta", "blames_seoul", 0, 4)],
+)
+def test_source_shares_count_the_sources_own_sentences_only(table, source, stance, count, total):
+    share = source_shares(table, source, STANCES)[stance]
+    assert (share.count, share.total) == (count, total)
+    assert share.share == pytest.approx(count / total)
+    assert (share.low, share.high) == pytest.approx(wilson_interval(count, total))
+    assert share.low <= share.share <= share.high
+
+
+def test_share_of_a_source_with_no_sentences_is_zero_not_a_division_error(table):
+    share = source_shares(table, "nobody", STANCES)["blames_seoul"]
+    assert (share.count, share.total, share.share, share.low, share.high) == (0, 0, 0.0, 0.0, 0.0)
+
+
+def test_voices_split_the_outlets_own_voice_from_speaker_sides(table):
+    voices = source_voices(table, "alpha", STANCES)
+    assert voices["blames_seoul"].total == 4
+    assert voices["blames_seoul"].by_voice == {"japan": 3, OWN_VOICE: 1}
+    assert voices["pro_extension"].by_voice == {OWN_VOICE: 1}
+    assert voices["blames_us"].total == 0 and voices["blames_us"].by_voice == {}
+
+
+def test_a_quotation_without_a_speaker_counts_as_unattributed_not_as_own_voice():
+    rows = sentence_table([
+        {"id": "g-0", "source": "g", "text": "“Seoul erred.”", "is_quote": True, "blames_seoul": 1},
+        {"id": "g-1", "source": "g", "text": "Seoul erred.", "blames_seoul": 1},
+    ])
+    assert source_voices(rows, "g", STANCES)["blames_seoul"].by_voice == {OWN_VOICE: 1, "unattributed quotation": 1}
+
+
+@pytest.mark.parametrize(
+    "by_voice, main",
+    [({}, None), ({"japan": 3, OWN_VOICE: 1}, ("japan", 3)), ({"us": 2, "japan": 2}, ("japan", 2))],
+)
+def test_voice_main_is_the_largest_and_ties_go_to_the_first_name(by_voice, main):
+    assert Voice("x", sum(by_voice.values()), by_voice).main == main
+
+
+def test_speakers_are_grouped_by_side_with_unknown_for_a_speaker_without_one(table):
+    assert speakers_by_side(table, "alpha") == {"japan": ["Abe", "Kono"], "us": ["Esper"]}
+    assert speakers_by_side(table, "beta") == {"unknown": ["Lee"]}
+
+
+# -- evidence and least sure -----------------------------------------------------------------------------
+
+
+def test_evidence_is_the_top_three_carrying_sentences_by_probability(table):
+    items = evidence(table, "alpha", "blames_seoul")
+    assert [item.id for item in items] == ["alpha-03", "alpha-00", "alpha-01"]  # 0.95, 0.9, 0.8; 0.7 left out
+    assert all(item.predicted and item.stance == "blames_seoul" for item in items)
+    assert items[1].speaker == "Kono" and items[1].speaker_side == "japan"
+
+
+def test_evidence_for_a_stance_no_sentence_carries_is_empty(table):
+    assert evidence(table, "alpha", "blames_us") == []
+
+
+def test_least_sure_picks_the_sentence_closest_to_its_stances_threshold():
+    rows = sentence_table([
+        {"id": "s-0", "source": "s", "text": "Far below.", "p_blames_seoul": 0.05, "p_pro_extension": 0.02},
+        {"id": "s-1", "source": "s", "text": "Just under the bar.", "p_pro_extension": 0.58},
+        {"id": "s-2", "source": "s", "text": "Well above.", "blames_seoul": 1, "p_blames_seoul": 0.99},
+    ])
+    thresholds = {"blames_seoul": 0.5, "pro_extension": 0.6, "blames_us": 0.5}
+    [closest] = least_sure(rows, "s", STANCES, thresholds, top=1)
+    assert (closest.id, closest.stance, closest.probability, closest.predicted) == ("s-1", "pro_extension", 0.58, False)
+
+
+def test_least_sure_orders_by_margin_and_ties_by_id():
+    rows = sentence_table([
+        {"id": "s-2", "source": "s", "text": "b", "p_blames_seoul": 0.25},
+        {"id": "s-1", "source": "s", "text": "a", "blames_seoul": 1, "p_blames_seoul": 0.75},
+        {"id": "s-0", "source": "s", "text": "c", "p_blames_seoul": 0.0, "p_pro_extension": 0.0, "p_blames_us": 0.0},
+    ])
+    thresholds = dict.fromkeys(STANCES, 0.5)
+    items = least_sure(rows, "s", STANCES, thresholds, top=2)
+    assert [item.id for item in items] == ["s-1", "s-2"]  # both exactly 0.25 away; s-0 is 0.5 away
+    assert [item.predicted for item in items] == [True, False]
+
+
+def test_least_sure_of_a_source_without_sentences_is_empty(table):
+    assert least_sure(table, "nobody", STANCES, dict.fromkeys(STANCES, 0.5)) == []
+
+
+# -- agreement ----------------------------------------------------------------------------------------------
+
+
+def labelled(model: list[int], hand: list[int], stance: str = "blames_seoul") -> pd.DataFrame:
+    return pd.DataFrame({stance: model, f"hand_{stance}": hand})
+
+
+def test_agreement_is_one_and_kappa_one_when_model_and_hand_labels_are_the_same():
+    result = agreement(labelled([1, 0, 1, 0], [1, 0, 1, 0]), ["blames_seoul"])["blames_seoul"]
+    assert result == {"agreement": 1.0, "kappa": 1.0, "model_only": 0, "hand_only": 0, "both": 2}
+
+
+def test_agreement_and_kappa_of_a_hand_worked_example():
+    # model 1,1,0,0 vs hand 1,0,0,0: 3 of 4 agree. Chance: 0.5 x 0.25 + 0.5 x 0.75 = 0.5, so kappa = 0.25 / 0.5.
+    result = agreement(labelled([1, 1, 0, 0], [1, 0, 0, 0]), ["blames_seoul"])["blames_seoul"]
+    assert result["agreement"] == pytest.approx(0.75)
+    assert result["kappa"] == pytest.approx(0.5)
+    assert (result["model_only"], result["hand_only"], result["both"]) == (1, 0, 1)
+
+
+def test_kappa_is_minus_one_when_model_and_hand_always_disagree_on_a_balanced_set():
+    result = agreement(labelled([1, 0, 1, 0], [0, 1, 0, 1]), ["blames_seoul"])["blames_seoul"]
+    assert result["agreement"] == 0.0
+    assert result["kappa"] == pytest.approx(-1.0)
+    assert (result["model_only"], result["hand_only"], result["both"]) == (2, 2, 0)
+
+
+def test_kappa_is_undefined_when_both_agree_that_no_sentence_carries_the_stance():
+    result = agreement(labelled([0, 0, 0], [0, 0, 0]), ["blames_seoul"])["blames_seoul"]
+    assert result["agreement"] == 1.0
+    assert math.isnan(result["kappa"])
+
+
+# -- comparisons and findings -------------------------------------------------------------------------------
+
+
+def test_comparisons_count_each_sources_sentences_per_stance(table):
+    results = comparisons(table, ["alpha", "beta"], STANCES)
+    by_stance = {c.stance: c for c in results}
+    assert set(by_stance) == set(STANCES)
+    seoul = by_stance["blames_seoul"]
+    assert (seoul.source_a, seoul.count_a, seoul.total_a, seoul.source_b, seoul.count_b, seoul.total_b) == (
+        "alpha", 4, 10, "beta", 0, 4
+    )
+
+
+def test_finding_sentence_names_the_larger_share_first_with_counts_and_adjusted_p():
+    comparison = Comparison("blames_seoul", "a", "b", 2, 40, 30, 40, p_value=0.001, p_adjusted=0.0123)
+    sentence = finding_sentence(comparison, {"a": "Alpha Times", "b": "Beta News"}, DISPLAY)
+    assert sentence == (
+        "Beta News carries “Blames Seoul” in 75% of its sentences (30 of 40), Alpha Times in 5% (2 of 40); "
+        "Fisher's exact test, Holm-adjusted p = 0.012."
+    )
+
+
+# -- summaries ---------------------------------------------------------------------------------------------
+
+
+def test_summary_lists_carried_stances_by_count_then_who_carries_them_then_what_is_missing(table):
+    summary = summarise(framing_of(table, "alpha", "Alpha Times"), DISPLAY)
+    assert summary == (
+        "Alpha Times (10 sentences): Blames Seoul 40% (4), Pro-extension 10% (1). "
+        "Of its 4 Blames Seoul sentences, most (3) are from japan speakers and 1 is in the outlet's own voice. "
+        "Of its 1 Pro-extension sentence, most (1) is in the outlet's own voice. "
+        "No sentence carries Blames Washington."
+    )
+
+
+def test_summary_of_a_source_with_no_stance_says_so(table):
+    summary = summarise(framing_of(table, "beta", "Beta News"), DISPLAY)
+    assert summary == "Beta News (4 sentences): the model finds none of the stances in any sentence."
+
+
+def test_summary_does_not_say_most_when_two_voices_share_a_stance_equally():
+    rows = sentence_table([
+        {"id": "e-0", "source": "e", "text": "a", "speaker": "Abe", "speaker_side": "japan", "blames_us": 1},
+        {"id": "e-1", "source": "e", "text": "b", "speaker": "Moon", "speaker_side": "south_korea", "blames_us": 1},
+    ])
+    summary = summarise(framing_of(rows, "e", "Even"), DISPLAY)
+    assert "most" not in summary
+    assert "Of its 2 Blames Washington sentences, 1 is from japan speakers and 1 is from south korea speakers." in summary
+    assert summary.endswith("No sentence carries Blames Seoul, Pro-extension.")
+
+
+def test_summary_describes_only_the_two_most_carried_stances():
+    rows = sentence_table([
+        {"id": "t-0", "source": "t", "text": "a", "blames_seoul": 1, "pro_extension": 1, "blames_us": 1},
+        {"id": "t-1", "source": "t", "text": "b", "blames_seoul": 1, "pro_extension": 1},
+        {"id": "t-2", "source": "t", "text": "c", "blames_seoul": 1},
+    ])
+    summary = summarise(framing_of(rows, "t", "Three"), DISPLAY)
+    assert summary.startswith("Three (3 sentences): Blames Seoul 100% (3), Pro-extension 67% (2), Blames Washington 33% (1).")
+    assert "Of its 3 Blames Seoul sentences" in summary and "Of its 2 Pro-extension sentences" in summary
+    assert "Of its 1 Blames Washington" not in summary
+    assert "No sentence carries" not in summary
