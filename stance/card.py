@@ -25,8 +25,8 @@ DATE_COLUMNS = ("annotated_at", "date")
 def card_paths(model_path: Path | str) -> tuple[Path, Path]:
     """Where the JSON and Markdown cards of a model file live."""
     model_path = Path(model_path)
-    stem = model_path.with_suffix("")
-    return stem.with_suffix(".card.json"), stem.with_suffix(".card.md")
+    stem = model_path.stem  # "stance.v2" for "stance.v2.skops": dots in the name are kept
+    return model_path.with_name(f"{stem}.card.json"), model_path.with_name(f"{stem}.card.md")
 
 
 def data_hash(paths: list[Path]) -> str:
@@ -157,7 +157,8 @@ def read_card(model_path: Path | str) -> dict | None:
         card = json.loads(json_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    models = card.get("evaluation", {}).get("models") if isinstance(card, dict) else None
+    evaluation = card.get("evaluation") if isinstance(card, dict) else None
+    models = evaluation.get("models") if isinstance(evaluation, dict) else None
     return card if isinstance(models, list) and all(isinstance(m, dict) for m in models) else None
 
 

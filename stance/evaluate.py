@@ -76,11 +76,14 @@ def out_of_source_predictions(estimator, data: LabelledSentences) -> tuple[np.nd
 
 
 def score(name: str, Y: np.ndarray, predictions: np.ndarray, label_names, folds: list[str]) -> Evaluation:
-    precision, recall, f1, support = precision_recall_fscore_support(Y, predictions, average=None, zero_division=0)
-    per_label = {
-        label: LabelScores(float(p), float(r), float(f), int(s))
-        for label, p, r, f, s in zip(label_names, precision, recall, f1, support)
-    }
+    per_label = {}
+    for column, label in enumerate(label_names):
+        # Column by column: with a single label, a one-column Y would otherwise be read as a
+        # binary target and scored for the label's absence.
+        p, r, f, _ = precision_recall_fscore_support(
+            Y[:, column], predictions[:, column], average="binary", zero_division=0
+        )
+        per_label[label] = LabelScores(float(p), float(r), float(f), int(Y[:, column].sum()))
     return Evaluation(model=name, per_label=per_label, folds=folds)
 
 

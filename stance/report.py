@@ -81,7 +81,8 @@ def attach_hand_labels(table: pd.DataFrame, corpus_dir: Path, stances: list[str]
         raise InputDataError("needs a source column to be matched with the corpus's sentences", path=path)
     lookup = {(row.source, row.text.strip()): row.labels for row in hand.itertuples()}
     cells = [lookup.get((row.source, row.text.strip())) for row in table.itertuples()]
-    table["hand_labels"] = [";".join(parse_labels(cell)) if cell is not None else "" for cell in cells]
+    # In the model's label order, so that a string comparison with ``labels`` is a set comparison.
+    table["hand_labels"] = [";".join(s for s in stances if s in parse_labels(cell or "")) for cell in cells]
     table["hand_labelled"] = [cell is not None for cell in cells]
     for stance in stances:
         table[f"hand_{stance}"] = [int(stance in parse_labels(cell or "")) for cell in cells]
@@ -144,8 +145,9 @@ def analyse(corpus_dir: Path | str, model, model_scores: dict | None = None) -> 
         framing.least_sure = least_sure(table, source, stances, thresholds)
         if hand_labels:
             labelled = table[(table["source"] == source) & table["hand_labelled"]]
-            framing.agreement = agreement(labelled, stances) if len(labelled) else None
-            framing.disagreements = labelled[labelled["labels"] != labelled["hand_labels"]].sort_values("id")
+            if len(labelled):
+                framing.agreement = agreement(labelled, stances)
+                framing.disagreements = labelled[labelled["labels"] != labelled["hand_labels"]].sort_values("id")
         framings.append(framing)
 
     tests = comparisons(table, sources, stances)
@@ -174,6 +176,12 @@ def stance_scores(model_path: Path | str) -> dict | None:
     return next((m for m in card["evaluation"]["models"] if m["model"] == "stance"), None)
 
 
+def _markdown_text(value) -> str:
+    """Article text made inert in Markdown: no table breaks, and no raw HTML that a renderer would run."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def _template_environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -186,7 +194,7 @@ def _template_environment():
         lstrip_blocks=True,
     )
     environment.filters["pct"] = lambda value: f"{value * 100:.0f}%"
-    environment.filters["md"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
+    environment.filters["md"] = _markdown_text
     return environment
 
 

@@ -146,3 +146,9 @@ def tiny_model_file(tiny_model, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "tiny.skops"
     save_model(tiny_model, path)
     return path
+
+
+def with_sources(rows, sources=("s0", "s1", "s2")) -> list[tuple[str, ...]]:
+    """Labelled (text, labels) rows with a source appended, dealt round-robin, so that every source holds
+    some sentences of every label (leave-one-source-out then has positives in every fold)."""
+    return [(*row, sources[index % len(sources)]) for index, row in enumerate(rows)]

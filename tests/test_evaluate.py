@@ -135,12 +135,6 @@ def test_score_of_a_label_never_predicted_is_zero_not_an_error():
     assert (b.precision, b.recall, b.f1, b.support) == (1.0, 1.0, 1.0, 2)
 
 
-@pytest.mark.xfail(
-    reason="BUG: with a one-label schema Y has one column, which sklearn reads as a binary target, so "
-    "average=None returns scores for classes 0 and 1 and score() reports the NEGATIVE class's scores "
-    "under the label's name",
-    strict=True,
-)
 def test_score_of_a_one_label_schema_scores_the_label_not_its_absence():
     Y = np.array([[1], [1], [0], [0]])
     predicted = np.array([[1], [0], [0], [0]])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -164,7 +165,7 @@ def test_compare_sources_with_one_source_makes_no_comparison():
 
 def test_comparison_significance_is_strictly_below_alpha():
     [comparison] = compare_sources({"x": {"a": (5, 40), "b": (5, 40)}})
-    at_alpha = type(comparison)(**{**comparison.__dict__, "p_adjusted": ALPHA})
-    below = type(comparison)(**{**comparison.__dict__, "p_adjusted": math.nextafter(ALPHA, 0)})
+    at_alpha = dataclasses.replace(comparison, p_adjusted=ALPHA)
+    below = dataclasses.replace(comparison, p_adjusted=math.nextafter(ALPHA, 0))
     assert not at_alpha.significant
     assert below.significant
