@@ -85,7 +85,9 @@ def sentences(
         Optional[Path],
         typer.Argument(help="Corpus folder: .txt articles plus sources.csv.", show_default="seeds/"),
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="CSV file to write; stdout if omitted.")] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="CSV or .parquet file to write; stdout if omitted.")
+    ] = None,
     unlabelled: Annotated[
         bool,
         typer.Option(
@@ -98,23 +100,27 @@ def sentences(
 ) -> None:
     """Split a corpus into the sentence table: clean sentences with their quotation and speaker."""
     with user_errors():
-        from stance.atomic import write_text
         from stance.paths import default_corpus
-        from stance.sentences import sentence_table
+        from stance.sentences import sentence_chunks
 
         corpus = corpus or default_corpus()
-        table = sentence_table(corpus)
+        chunks = sentence_chunks(corpus)
         if unlabelled:
-            from stance.annotate import unlabelled as not_yet_labelled
+            from stance.annotate import labelled_keys
 
-            table = not_yet_labelled(table, labels or corpus / "labels.csv")[["id", "source", "text"]]
-            table = table.assign(labels="", note="")
-        text = table.to_csv(index=False, lineterminator="\n")
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text(output, text)
-            say(f"wrote {len(table)} sentences to {output}")
+            done = labelled_keys(labels or corpus / "labels.csv")
+            chunks = (
+                chunk.loc[[(s, t) not in done for s, t in zip(chunk["source"], chunk["text"])], ["id", "source", "text"]]
+                .assign(labels="", note="")
+                for chunk in chunks
+            )
+        count = 0
+        with _table_sink(output) as sink:
+            for chunk in chunks:
+                sink.write(chunk)
+                count += len(chunk)
+        if output is not None:
+            say(f"wrote {count} sentences to {output}")
 
 
 @app.command()
@@ -236,50 +242,99 @@ def audit(
 def classify(
     input_path: Annotated[
         Optional[str],
-        typer.Argument(metavar="INPUT", help="CSV, JSONL or text file (one sentence a line), or - for stdin."),
+        typer.Argument(
+            metavar="INPUT",
+            help="CSV, TSV, JSONL, Parquet or text file (one sentence a line), a folder of them, or - for stdin.",
+        ),
     ] = None,
     text: Annotated[Optional[str], typer.Option("--text", help="Classify this one sentence instead.")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="CSV to write; stdout if omitted.")] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="CSV or .parquet file to write (a folder with --engine dask); stdout if omitted."),
+    ] = None,
     model_path: Annotated[
         Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
     ] = None,
     text_column: Annotated[str, typer.Option("--text-column", help="Column (or JSON field) holding the sentence.")] = "text",
     input_format: Annotated[
         Optional[str],
-        typer.Option("--format", help="csv, tsv, jsonl or txt.", show_default="from the file name; txt for stdin"),
+        typer.Option("--format", help="csv, tsv, jsonl, parquet or txt.", show_default="from the file name; txt for stdin"),
     ] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the features that pushed each label most.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (this process) or dask (a cluster).")] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option("--scheduler", help="Dask scheduler address.", show_default="a local 2-worker cluster")
+    ] = None,
 ) -> None:
     """Label sentences with the stance model: the input's columns, then labels, 0/1 per label and probabilities."""
     with user_errors():
-        import io
-
         import pandas as pd
 
-        from stance.atomic import atomic_path
-        from stance.classify import classify_stream, count_lines, detect_format, read_chunks
+        from stance.classify import classify_stream
         from stance.paths import default_model
         from stance.persist import load_model
+        from stance.tables import count_rows, read_chunks
 
         if (input_path is None) == (text is None):
             raise UsageError("give an INPUT file (or - for stdin) or --text, not both and not neither")
-        model = load_model(model_path or default_model())
+        resolved_model = model_path or default_model()
+        if engine == "dask":
+            _classify_on_dask(input_path, output, resolved_model, text_column, input_format, explain, scheduler)
+            return
+        if engine != "local":
+            raise UsageError(f"--engine {engine!r} is invalid; choose local or dask")
+        model = load_model(resolved_model)
         if text is not None:
             chunks = iter([pd.DataFrame({text_column: [text]})])
-            total = 1
+            total = None
         else:
-            chunks = read_chunks(input_path, input_format or detect_format(input_path), text_column)
-            total = count_lines(input_path) if output is not None else None
-        with _progress(total) as advance:
-            if output is None:
-                buffer = io.StringIO() if text is not None else sys.stdout
-                count = classify_stream(model, chunks, buffer, text_column, explain, on_chunk=advance)
-                if text is not None:
-                    sys.stdout.write(buffer.getvalue())
-            else:
-                with atomic_path(output) as temporary, temporary.open("w", encoding="utf-8", newline="") as sink:
-                    count = classify_stream(model, chunks, sink, text_column, explain, on_chunk=advance)
-                say(f"classified {count} sentences into {output}")
+            chunks = read_chunks(input_path, input_format, text_column)
+            total = count_rows(input_path) if output is not None else None
+        with _progress(total) as advance, _table_sink(output, buffered=text is not None) as sink:
+            count = classify_stream(model, chunks, sink, text_column, explain, on_chunk=advance)
+        if output is not None:
+            say(f"classified {count} sentences into {output}")
+
+
+def _classify_on_dask(input_path, output, model_path, text_column, input_format, explain, scheduler) -> None:
+    from stance.dask_engine import classify_partitioned
+
+    if input_path is None or input_path == "-" or output is None:
+        raise UsageError("--engine dask reads an INPUT file or folder and writes --output FOLDER (a Parquet dataset)")
+    if explain:
+        raise UsageError("--explain is not available with --engine dask")
+    count = classify_partitioned(input_path, output, model_path, text_column, input_format, scheduler)
+    say(f"classified {count} sentences into {output}/ (a partitioned Parquet dataset)")
+
+
+@contextmanager
+def _table_sink(output: Path | None, buffered: bool = False):
+    """Where a table goes: a CSV or Parquet file written atomically, or stdout as CSV.
+
+    ``buffered`` holds stdout output until the end, so a failure prints nothing.
+    """
+    import io
+
+    from stance.atomic import atomic_path
+    from stance.tables import CsvSink, ParquetSink, is_parquet
+
+    if output is None:
+        buffer = io.StringIO() if buffered else sys.stdout
+        sink = CsvSink(buffer)
+        yield sink
+        sink.close()
+        if buffered:
+            sys.stdout.write(buffer.getvalue())
+    elif is_parquet(output):
+        with atomic_path(output) as temporary:
+            sink = ParquetSink(temporary)
+            yield sink
+            sink.close()
+    else:
+        with atomic_path(output) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
+            sink = CsvSink(handle)
+            yield sink
+            sink.close()
 
 
 @contextmanager
@@ -302,13 +357,17 @@ def report(
         Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
+    engine: Annotated[str, typer.Option("--engine", help="local (this process) or dask (a cluster).")] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option("--scheduler", help="Dask scheduler address.", show_default="a local 2-worker cluster")
+    ] = None,
 ) -> None:
     """Compare framing across the corpus's sources: per-source reports and one comparison (HTML and Markdown)."""
     with user_errors():
         from stance.paths import default_corpus, default_model
         from stance.report import build
 
-        written = build(corpus or default_corpus(), model_path or default_model(), out)
+        written = build(corpus or default_corpus(), model_path or default_model(), out, engine, scheduler)
         say(f"wrote {len(written)} files to {out}/ (open {out / 'index.html'})")
 
 

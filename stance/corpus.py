@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,36 +85,63 @@ def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
     return rows
 
 
-def read_corpus(corpus_dir: Path | str) -> list[Article]:
-    """Read every article of a corpus folder, in file-name order."""
-    corpus_dir = Path(corpus_dir)
+def _article_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise InputDataError("is not a folder (a corpus is a folder of .txt articles)", path=corpus_dir)
-    manifest = read_manifest(corpus_dir)
     files = sorted(corpus_dir.glob("*.txt"))
     if not files:
         raise InputDataError("holds no .txt article", path=corpus_dir)
-    articles = []
+    return files
+
+
+def _read_article(path: Path) -> str:
+    text = read_text_file(path)
+    if not text.strip():
+        raise InputDataError("is empty: an article needs text", path=path)
+    return text
+
+
+def iter_corpus(corpus_dir: Path | str, check_first: bool = True) -> Iterator[Article]:
+    """Articles of a corpus folder one at a time, in file-name order, so a corpus of
+    thousands of articles is never held in memory at once.
+
+    With ``check_first`` every file is decoded once before the first article is
+    yielded, so a bad file stops the run before any output is written.
+    """
+    corpus_dir = Path(corpus_dir)
+    files = _article_files(corpus_dir)
+    manifest = read_manifest(corpus_dir)
+    if check_first:
+        for path in files:
+            _read_article(path)
     for path in files:
-        text = read_text_file(path)
-        if not text.strip():
-            raise InputDataError("is empty: an article needs text", path=path)
-        row = manifest.get(path.name)
-        if row is None:
-            warnings.warn(
-                f"{path.name}: not in {MANIFEST_NAME}; using '{path.stem}' as its source id",
-                CorpusWarning,
-                stacklevel=2,
-            )
-            row = {"source": path.stem}
-        articles.append(
-            Article(
-                file=path.name,
-                source=row.get("source") or path.stem,
-                outlet=row.get("outlet") or row.get("source") or path.stem,
-                published=row.get("published", ""),
-                headline=row.get("headline", ""),
-                text=text,
-            )
+        yield _article(path, manifest)
+
+
+def _article(path: Path, manifest: dict[str, dict[str, str]]) -> Article:
+    text = _read_article(path)
+    row = manifest.get(path.name)
+    if row is None:
+        warnings.warn(
+            f"{path.name}: not in {MANIFEST_NAME}; using '{path.stem}' as its source id", CorpusWarning, stacklevel=3
         )
-    return articles
+        row = {"source": path.stem}
+    return Article(
+        file=path.name,
+        source=row.get("source") or path.stem,
+        outlet=row.get("outlet") or row.get("source") or path.stem,
+        published=row.get("published", ""),
+        headline=row.get("headline", ""),
+        text=text,
+    )
+
+
+def read_article(corpus_dir: Path | str, file_name: str) -> Article:
+    """One article of a corpus, with its manifest details (a partition of a distributed run)."""
+    corpus_dir = Path(corpus_dir)
+    return _article(corpus_dir / file_name, read_manifest(corpus_dir))
+
+
+def read_corpus(corpus_dir: Path | str) -> list[Article]:
+    """Every article of a corpus folder, in file-name order."""
+    return list(iter_corpus(corpus_dir, check_first=False))

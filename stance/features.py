@@ -22,6 +22,7 @@ inside the model file and needs nothing else at prediction time.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -275,11 +276,16 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
         if self.actors:
             for side in _subjects(tokens, actor_spans) if actor_spans else ():
                 values[f"subject:{side}"] = 1.0
+            cue_starts = [cue_start for cue_start, _, _ in cue_spans]
+            cue_ends = [cue_end for _, cue_end, _ in cue_spans]
             for start, end, side in actor_spans:
                 values[f"actor:{side}"] = 1.0
                 if end < len(tokens) and tokens[end] == "'s":
                     values[f"possessive:{side}"] = 1.0
-                for cue_start, cue_end, kind in cue_spans:
+                # Only the cues within the window: a pasted page with no full stop is one
+                # "sentence" of a million words, and all pairs would never finish.
+                nearby = cue_spans[bisect_right(cue_ends, start - WINDOW) : bisect_left(cue_starts, end + WINDOW)]
+                for cue_start, cue_end, kind in nearby:
                     if kind == "condition":
                         if 0 <= start - cue_end < WINDOW:
                             values[f"condition:{side}"] = 1.0

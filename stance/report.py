@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 
 from stance.atomic import atomic_folder
-from stance.attribution import SpeakerTable
 from stance.card import read_card
-from stance.corpus import read_corpus
-from stance.errors import InputDataError
+from stance.corpus import iter_corpus
+from stance.errors import InputDataError, UsageError
 from stance.framing import (
     SourceFraming,
     agreement,
@@ -36,7 +35,7 @@ from stance.framing import (
 from stance.labels import parse_labels, read_label_table
 from stance.persist import load_model
 from stance.schema import SCHEMA_NAME, load_schema
-from stance.sentences import sentence_frame
+from stance.sentences import sentence_table
 
 LABELS_NAME = "labels.csv"
 
@@ -101,40 +100,57 @@ def _display_names(corpus_dir: Path, stances: list[str]) -> tuple[dict[str, str]
     return {name: name.replace("_", " ").capitalize() for name in stances}, {name: "" for name in stances}
 
 
-def _outlet_names(articles) -> dict[str, str]:
-    """Outlet per source; the source id is added where two sources share an outlet."""
-    outlets = {article.source: article.outlet for article in articles}
-    counts = pd.Series(list(outlets.values())).value_counts()
-    return {source: outlet if counts[outlet] == 1 else f"{outlet} ({source})" for source, outlet in outlets.items()}
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the manifest says of a source (its first article's outlet, headline and date)."""
+
+    outlet: str
+    headline: str
+    published: str
 
 
-def analyse(corpus_dir: Path | str, model, model_scores: dict | None = None) -> tuple[Report, pd.DataFrame]:
+def source_infos(corpus_dir: Path) -> dict[str, SourceInfo]:
+    """Per source, the manifest details; the source id is added to the outlet where two sources
+    share one. Articles are streamed, so their texts are never all held at once."""
+    infos: dict[str, SourceInfo] = {}
+    for article in iter_corpus(corpus_dir, check_first=False):
+        infos.setdefault(article.source, SourceInfo(article.outlet, article.headline, article.published))
+    counts = pd.Series([info.outlet for info in infos.values()]).value_counts()
+    return {
+        source: info if counts[info.outlet] == 1 else SourceInfo(f"{info.outlet} ({source})", info.headline, info.published)
+        for source, info in sorted(infos.items())
+    }
+
+
+def analyse(
+    corpus_dir: Path | str, model, model_scores: dict | None = None, classified: pd.DataFrame | None = None
+) -> tuple[Report, pd.DataFrame]:
     """Classify the corpus and compute every figure of the report.
 
     ``model_scores`` is the stance model's leave-one-source-out entry of its card, shown
-    so that readers know how far to trust the labels.
+    so that readers know how far to trust the labels. ``classified`` is the corpus's
+    sentence table already classified elsewhere (on a Dask cluster); without it the
+    corpus is classified here.
     """
     corpus_dir = Path(corpus_dir)
-    articles = read_corpus(corpus_dir)
-    table = classify_table(sentence_frame(articles, SpeakerTable.for_corpus(corpus_dir)), model)
+    if classified is None:
+        classified = classify_table(sentence_table(corpus_dir), model)
+    table = classified.reset_index(drop=True)
     stances = list(model.labels)
     display, definitions = _display_names(corpus_dir, stances)
     hand_labels = attach_hand_labels(table, corpus_dir, stances)
     thresholds = dict(zip(stances, map(float, model.thresholds_)))
-    outlets = _outlet_names(articles)
-    first_article = {}
-    for article in articles:
-        first_article.setdefault(article.source, article)
-    sources = sorted(first_article)
+    infos = source_infos(corpus_dir)
+    sources = list(infos)
 
     framings = []
     for source in sources:
-        article = first_article[source]
+        info = infos[source]
         framing = SourceFraming(
             source=source,
-            outlet=outlets[source],
-            headline=article.headline,
-            published=article.published,
+            outlet=info.outlet,
+            headline=info.headline,
+            published=info.published,
             n_sentences=int((table["source"] == source).sum()),
             shares=source_shares(table, source, stances),
             voices=source_voices(table, source, stances),
@@ -158,7 +174,7 @@ def analyse(corpus_dir: Path | str, model, model_scores: dict | None = None) -> 
         display=display,
         definitions=definitions,
         sources=framings,
-        findings=[finding_sentence(c, outlets, display) for c in significant],
+        findings=[finding_sentence(c, {source: info.outlet for source, info in infos.items()}, display) for c in significant],
         n_comparisons=len(tests),
         n_sentences=len(table),
         thresholds=thresholds,
@@ -201,12 +217,29 @@ def _template_environment():
 SENTENCE_COLUMNS_OUT = ["id", "source", "file", "paragraph", "sentence", "text", "is_quote", "speaker", "speaker_side"]
 
 
-def build(corpus_dir: Path | str, model_path: Path | str, out_dir: Path | str) -> list[Path]:
-    """Classify the corpus with the model and write every report file into ``out_dir``."""
+def build(
+    corpus_dir: Path | str,
+    model_path: Path | str,
+    out_dir: Path | str,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> list[Path]:
+    """Classify the corpus with the model and write every report file into ``out_dir``.
+
+    With ``engine="dask"`` the sentences are split and classified on a Dask cluster,
+    an article per partition; the figures are the same as the local path's.
+    """
     from stance import charts
 
     model = load_model(model_path)
-    report, table = analyse(corpus_dir, model, stance_scores(model_path))
+    classified = None
+    if engine == "dask":
+        from stance.dask_engine import classify_corpus
+
+        classified = classify_corpus(corpus_dir, model_path, scheduler)
+    elif engine != "local":
+        raise UsageError(f"--engine {engine!r} is invalid; choose local or dask")
+    report, table = analyse(corpus_dir, model, stance_scores(model_path), classified)
     environment = _template_environment()
     sources = [framing.source for framing in report.sources]
     labels = [report.display[stance] for stance in report.stances]

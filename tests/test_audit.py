@@ -4,7 +4,6 @@ and their commands: `stance audit` and `stance evaluate --learning-curve --plot`
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import pytest
@@ -85,8 +84,35 @@ def test_audit_finds_the_subtler_planted_label_too_but_below_the_obvious_one(sus
 def test_audit_rows_are_ranked_by_how_sure_the_model_is_of_the_opposite(suspects):
     assert list(suspects.columns) == ["rank", "id", "source", "text", "label", "given", "model_probability", "note"]
     assert list(suspects["rank"]) == list(range(1, len(suspects) + 1))
-    contradiction = [p if given == "no" else 1 - p for p, given in zip(suspects["model_probability"], suspects["given"])]
+    pairs = zip(suspects["model_probability"], suspects["given"])
+    contradiction = [p if given == "no" else 1 - p for p, given in pairs]
     assert contradiction == sorted(contradiction, reverse=True)
+
+
+def test_audit_ranks_a_yes_label_by_the_model_probability_of_no(tmp_path, monkeypatch):
+    """With the held-out predictions fixed by hand, the ranking is by confidence in the opposite answer."""
+    import numpy as np
+
+    training = load_training_set([labelled_folder(tmp_path / "data", {}, base=tiny_rows(), sources=("a", "b"))])
+    Y = training.data.Y  # rows 0-5 blames_seoul, 6-11 pro_extension, 12-19 neither (columns in TINY_LABELS order)
+    predictions, probabilities = Y.copy(), np.where(Y == 1, 0.9, 0.1)
+    for row, column, probability in [(0, 0, 0.05), (6, 1, 0.2), (12, 0, 0.9), (13, 1, 0.6), (14, 0, 0.4)]:
+        predictions[row, column] = 1 - Y[row, column]  # the model decides the other way...
+        probabilities[row, column] = probability  # ...this sure of 'yes'
+    probabilities[1, 0] = 0.99  # agrees with its label, however sure: never a suspect
+    fixed = (predictions, probabilities, ["a", "b"])
+    monkeypatch.setattr("stance.audit.out_of_source_predictions", lambda model, data: fixed)
+
+    suspects = audit(training)
+    # Contradiction: 1 - 0.05 = 0.95, then 0.9, 1 - 0.2 = 0.8, 0.6, 0.4.
+    assert list(zip(suspects["id"], suspects["label"], suspects["given"])) == [
+        ("s00", "blames_seoul", "yes"),
+        ("s12", "blames_seoul", "no"),
+        ("s06", "pro_extension", "yes"),
+        ("s13", "pro_extension", "no"),
+        ("s14", "blames_seoul", "no"),
+    ]
+    assert list(suspects["model_probability"]) == [0.05, 0.9, 0.2, 0.6, 0.4]
 
 
 def test_audit_of_the_correct_labels_does_not_suspect_the_planted_sentences(tmp_path):
@@ -117,7 +143,8 @@ def test_cli_audit_lists_the_planted_label_first_and_writes_every_suspect_as_csv
         rows = list(reader)
     assert reader.fieldnames == ["rank", "id", "source", "text", "label", "given", "model_probability", "note"]
     assert len(rows) == len(suspects)  # --top limits the listing, not the file
-    assert (rows[0]["rank"], rows[0]["id"], rows[0]["label"], rows[0]["given"]) == ("1", id_of(OBVIOUS), "blames_seoul", "no")
+    first = (rows[0]["rank"], rows[0]["id"], rows[0]["label"], rows[0]["given"])
+    assert first == ("1", id_of(OBVIOUS), "blames_seoul", "no")
     assert f"wrote {len(suspects)} suspects" in result.stderr
 
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from conftest import TINY_LABELS
 
-from stance.classify import classify_stream, detect_format, predict_frame, read_chunks
+from stance.classify import classify_stream, predict_frame
+from stance.tables import CsvSink, detect_format, read_chunks
 from stance.errors import InputDataError, UsageError
 
 SENTENCES = [
@@ -52,7 +53,7 @@ def write_txt(path, sentences):
 
 def classify_to_frame(model, path, input_format, text_column="text") -> pd.DataFrame:
     sink = io.StringIO()
-    classify_stream(model, read_chunks(str(path), input_format, text_column), sink, text_column)
+    classify_stream(model, read_chunks(str(path), input_format, text_column), CsvSink(sink), text_column)
     return pd.read_csv(io.StringIO(sink.getvalue()), dtype=str, keep_default_na=False)
 
 
@@ -162,7 +163,7 @@ def test_empty_input_still_writes_a_header(tiny_model, tmp_path):
     path = tmp_path / "in.txt"
     path.write_text("\n\n", encoding="utf-8")
     sink = io.StringIO()
-    assert classify_stream(tiny_model, read_chunks(str(path), "txt"), sink) == 0
+    assert classify_stream(tiny_model, read_chunks(str(path), "txt"), CsvSink(sink)) == 0
     assert sink.getvalue().strip().split(",") == ["text", *LABEL_COLUMNS]
 
 
@@ -174,11 +175,11 @@ def test_blank_lines_of_a_text_file_are_skipped(tiny_model, tmp_path):
 
 
 def test_input_is_read_in_chunks_with_the_same_result(tiny_model, tmp_path, monkeypatch):
-    import stance.classify
+    import stance.tables
 
     path = write_txt(tmp_path / "in.txt", SENTENCES * 3)
     whole = classify_to_frame(tiny_model, path, "txt")
-    monkeypatch.setattr(stance.classify, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(stance.tables, "CHUNK_ROWS", 5)
     assert [len(chunk) for chunk in read_chunks(str(path), "txt")] == [5, 5, 2]
     chunked = classify_to_frame(tiny_model, path, "txt")
     pd.testing.assert_frame_equal(chunked, whole)
@@ -225,7 +226,7 @@ def test_bad_input_is_an_input_data_error_naming_the_file(tiny_model, tmp_path, 
     else:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InputDataError) as caught:
-        classify_stream(tiny_model, read_chunks(str(path), input_format), io.StringIO())
+        classify_stream(tiny_model, read_chunks(str(path), input_format), CsvSink(io.StringIO()))
     assert name in str(caught.value)
     assert message in str(caught.value)
 
@@ -234,13 +235,13 @@ def test_empty_csv_is_an_input_data_error(tiny_model, tmp_path):
     path = tmp_path / "in.csv"
     path.write_text("", encoding="utf-8")
     with pytest.raises(InputDataError, match="in.csv"):
-        classify_stream(tiny_model, read_chunks(str(path), "csv"), io.StringIO())
+        classify_stream(tiny_model, read_chunks(str(path), "csv"), CsvSink(io.StringIO()))
 
 
 @pytest.mark.parametrize(
     "make, message",
-    [(lambda tmp_path: tmp_path / "missing.txt", "no such file"), (lambda tmp_path: tmp_path, "is a directory")],
-    ids=["missing", "directory"],
+    [(lambda tmp_path: tmp_path / "missing.txt", "no such file"), (lambda tmp_path: tmp_path, "holds no")],
+    ids=["missing", "empty-folder"],
 )
 def test_missing_input_is_an_input_data_error(tmp_path, make, message):
     with pytest.raises(InputDataError, match=message):
