@@ -6,7 +6,9 @@ Prints, measured in this run on this machine:
   of a bare ``TfidfVectorizer + LogisticRegression`` pipeline trained on the same
   seeds and timed on the same sentences, with their ratio;
 * peak memory (max RSS) of ``stance classify`` run as a subprocess on an M-line file;
-* wall time of ``stance train`` and ``stance evaluate`` on the seeds, as subprocesses.
+* wall time of ``stance train`` and ``stance evaluate`` on the seeds, as subprocesses;
+* sentences per second and peak memory of ``stance classify`` on a large input in one
+  process and with ``--engine dask`` on a local two-worker cluster (needs the dask extra).
 
 Sentences are the seed sentences repeated with a counter appended, so no two are
 identical and no cache can make the figures look better than they are.
@@ -90,6 +92,25 @@ def memory(labels_path: Path, model_path: Path, lines: int) -> None:
     print(f"stance classify on {lines:,} lines: {seconds:.1f} s, peak memory {peak} MiB (max RSS of the process)")
 
 
+def scale(labels_path: Path, model_path: Path, count: int) -> None:
+    """The same input through classify in one process and on a local two-worker Dask cluster."""
+    from stance.labels import read_label_table
+
+    texts = read_label_table(labels_path)["text"].tolist()
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "sentences.txt"
+        with source.open("w", encoding="utf-8") as handle:
+            for i in range(count):
+                handle.write(f"{texts[i % len(texts)]} ({i})\n")
+        base = stance_command() + ["-q", "classify", str(source), "--model", str(model_path)]
+        local_seconds, local_peak = _run(base + ["--output", str(Path(folder) / "local.parquet")])
+        dask_seconds, dask_peak = _run(base + ["--engine", "dask", "--output", str(Path(folder) / "dask")])
+    print(f"classify {count:,} sentences (text file in, Parquet out; process wall time):")
+    print(f"  one process               {count / local_seconds:>10,.0f} sentences/s   peak {local_peak} MiB")
+    print(f"  dask, 2 local workers     {count / dask_seconds:>10,.0f} sentences/s   peak {dask_peak} MiB (largest process)")
+    print(f"  speed-up                  {local_seconds / dask_seconds:>10.2f}")
+
+
 def timings(labels_path: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         seconds, _ = _run(stance_command() + ["-q", "train", str(labels_path), "--out", str(Path(folder) / "m.skops")])
@@ -105,6 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sentences", type=int, default=200_000, help="sentences for the throughput test")
     parser.add_argument("--memory-lines", type=int, default=1_000_000, help="lines for the memory test")
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats; the best is kept")
+    parser.add_argument(
+        "--scale-sentences", type=int, default=2_000_000, help="sentences for one process vs Dask (0 skips it)"
+    )
     parser.add_argument("--labels", type=Path, default=None, help="labelled sentences [default: seeds/labels.csv]")
     parser.add_argument("--model", type=Path, default=None, help="model file [default: the shipped model]")
     args = parser.parse_args(argv)
@@ -113,6 +137,8 @@ def main(argv: list[str] | None = None) -> None:
     throughput(labels_path, model_path, args.sentences, args.repeats)
     memory(labels_path, model_path, args.memory_lines)
     timings(labels_path)
+    if args.scale_sentences:
+        scale(labels_path, model_path, args.scale_sentences)
 
 
 if __name__ == "__main__":

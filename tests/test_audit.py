@@ -89,8 +89,9 @@ def test_audit_rows_are_ranked_by_how_sure_the_model_is_of_the_opposite(suspects
     assert contradiction == sorted(contradiction, reverse=True)
 
 
-def test_audit_ranks_a_yes_label_by_the_model_probability_of_no(tmp_path, monkeypatch):
-    """With the held-out predictions fixed by hand, the ranking is by confidence in the opposite answer."""
+@pytest.fixture()
+def fixed_predictions(tmp_path, monkeypatch):
+    """A training set whose held-out predictions are set by hand (no model is fitted)."""
     import numpy as np
 
     training = load_training_set([labelled_folder(tmp_path / "data", {}, base=tiny_rows(), sources=("a", "b"))])
@@ -102,8 +103,11 @@ def test_audit_ranks_a_yes_label_by_the_model_probability_of_no(tmp_path, monkey
     probabilities[1, 0] = 0.99  # agrees with its label, however sure: never a suspect
     fixed = (predictions, probabilities, ["a", "b"])
     monkeypatch.setattr("stance.audit.out_of_source_predictions", lambda model, data: fixed)
+    return training
 
-    suspects = audit(training)
+
+def test_audit_ranks_a_yes_label_by_the_model_probability_of_no(fixed_predictions):
+    suspects = audit(fixed_predictions)
     # Contradiction: 1 - 0.05 = 0.95, then 0.9, 1 - 0.2 = 0.8, 0.6, 0.4.
     assert list(zip(suspects["id"], suspects["label"], suspects["given"])) == [
         ("s00", "blames_seoul", "yes"),
@@ -113,18 +117,17 @@ def test_audit_ranks_a_yes_label_by_the_model_probability_of_no(tmp_path, monkey
         ("s14", "blames_seoul", "no"),
     ]
     assert list(suspects["model_probability"]) == [0.05, 0.9, 0.2, 0.6, 0.4]
+    assert list(suspects["rank"]) == [1, 2, 3, 4, 5]
+
+
+def test_audit_top_keeps_only_the_most_confident_suspects(fixed_predictions):
+    top = audit(fixed_predictions, top=2)
+    assert list(zip(top["rank"], top["id"], top["label"])) == [(1, "s00", "blames_seoul"), (2, "s12", "blames_seoul")]
 
 
 def test_audit_of_the_correct_labels_does_not_suspect_the_planted_sentences(tmp_path):
     suspects = audit(load_training_set([labelled_folder(tmp_path / "data", {})]))
     assert not {id_of(OBVIOUS), id_of(SUBTLE)} & set(suspects["id"])
-
-
-def test_audit_top_keeps_only_the_first_suspects(planted, suspects):
-    first = audit(load_training_set([planted]), top=1)
-    assert len(suspects) >= 2  # so that top=1 has something to cut
-    assert list(first["rank"]) == [1]
-    assert first.iloc[0]["id"] == suspects.iloc[0]["id"]
 
 
 # -- stance audit ------------------------------------------------------------------------------------------------
