@@ -28,20 +28,31 @@ ANSWER_COLUMNS = ["id", "source", "text", "labels", "note", "annotator", "annota
 RANDOM_SEED = 0
 
 
-def labelled_keys(labels_path: Path) -> set[tuple[str, str]]:
-    """(source, text) of every sentence already in the labels file."""
-    if not labels_path.exists():
-        return set()
-    table = read_label_table(labels_path)
-    sources = table["source"] if "source" in table else [""] * len(table)
-    return {(source, text) for source, text in zip(sources, table["text"])}
+class LabelledSentences:
+    """Which sentences a labels file already holds: by (source, text), or by text alone for
+    rows that name no source (the codebook makes ``source`` optional)."""
+
+    def __init__(self, labels_path: Path):
+        self.keys: set[tuple[str, str]] = set()
+        self.texts_without_source: set[str] = set()
+        if labels_path.exists():
+            table = read_label_table(labels_path, allow_no_rows=True)
+            sources = table["source"] if "source" in table else [""] * len(table)
+            for source, text in zip(sources, table["text"]):
+                if source:
+                    self.keys.add((source, text))
+                else:
+                    self.texts_without_source.add(text)
+
+    def __contains__(self, sentence: tuple[str, str]) -> bool:
+        source, text = sentence[0], sentence[1].strip()
+        return (source, text) in self.keys or text in self.texts_without_source
 
 
 def unlabelled(table: pd.DataFrame, labels_path: Path) -> pd.DataFrame:
     """Sentences of the sentence table not yet in the labels file."""
-    done = labelled_keys(labels_path)
-    keep = [(source, text.strip()) not in done for source, text in zip(table["source"], table["text"])]
-    return table.loc[keep]
+    done = LabelledSentences(labels_path)
+    return table.loc[[(source, text) not in done for source, text in zip(table["source"], table["text"])]]
 
 
 def order_candidates(candidates: pd.DataFrame, model, keyword_rules, strategy: str) -> pd.DataFrame:
@@ -91,7 +102,7 @@ class LabelsWriter:
     def open(cls, path: Path) -> LabelsWriter:
         writer = cls(path=Path(path))
         if writer.path.exists():
-            table = read_label_table(writer.path).drop(columns=["line"])
+            table = read_label_table(writer.path, allow_no_rows=True).drop(columns=["line"])
             writer.header = list(table.columns)
             writer.rows = table.to_dict("records")
         for column in ANSWER_COLUMNS:

@@ -106,12 +106,11 @@ def sentences(
         corpus = corpus or default_corpus()
         chunks = sentence_chunks(corpus)
         if unlabelled:
-            from stance.annotate import labelled_keys
+            from stance.annotate import unlabelled as not_yet_labelled
 
-            done = labelled_keys(labels or corpus / "labels.csv")
+            labels_path = labels or corpus / "labels.csv"
             chunks = (
-                chunk.loc[[(s, t) not in done for s, t in zip(chunk["source"], chunk["text"])], ["id", "source", "text"]]
-                .assign(labels="", note="")
+                not_yet_labelled(chunk, labels_path)[["id", "source", "text"]].assign(labels="", note="")
                 for chunk in chunks
             )
         count = 0
@@ -429,12 +428,13 @@ def annotate(
         typer.echo(f"{len(candidates)} sentences to label ({strategy} first); answers go to {labels_path}")
         typer.echo(KEY_HELP.format(n=len(labels_in_order)))
         history: list[tuple[int, str]] = []
+        keys = _keys()
         position = 0
         while position < len(candidates) and (batch is None or len(history) < batch):
             row = candidates.iloc[position]
             _show_sentence(row, position + 1, len(candidates), labels_in_order, *context(table, row.id))
             chosen: set[str] = set()
-            action = _read_answer(labels_in_order, chosen, row.guess)
+            action = _read_answer(keys, labels_in_order, chosen, row.guess)
             if action == "quit":
                 break
             if action == "skip":
@@ -466,11 +466,26 @@ def _confirm(question: str) -> bool:
         return False
 
 
-def _read_answer(labels: tuple[str, ...], chosen: set[str], guess: str) -> str | set[str]:
+def _keys() -> Iterator[str]:
+    """Keys as typed: one at a time on a terminal; from a pipe (a script, a test) one character
+    at a time, with a CRLF line end read as a single Enter. '' marks the end of input."""
+    if sys.stdin.isatty():
+        while True:
+            yield typer.getchar()
+    previous = ""
+    while True:
+        key = sys.stdin.read(1)
+        if not (key == "\n" and previous == "\r"):
+            yield key
+        if key == "":
+            return
+        previous = key
+
+
+def _read_answer(keys: Iterator[str], labels: tuple[str, ...], chosen: set[str], guess: str) -> str | set[str]:
     """Read keys until an answer: a set of labels, or 'skip', 'undo' or 'quit'."""
     while True:
-        # One key at a time on a terminal; from a pipe (a script, a test) one character at a time.
-        key = typer.getchar() if sys.stdin.isatty() else sys.stdin.read(1)
+        key = next(keys, "")
         if key in ("", "q", "\x03", "\x04"):  # end of input, q, Ctrl-C, Ctrl-D
             return "quit"
         if key.isdigit() and 1 <= int(key) <= len(labels):

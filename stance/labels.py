@@ -46,8 +46,12 @@ def parse_labels(value: str) -> list[str]:
     return [name.strip().lower() for name in value.split(LABEL_SEPARATOR) if name.strip()]
 
 
-def read_label_table(path: Path | str) -> pd.DataFrame:
-    """A labels CSV as strings, with a ``line`` column giving each row's line in the file."""
+def read_label_table(path: Path | str, allow_no_rows: bool = False) -> pd.DataFrame:
+    """A labels CSV as strings, with a ``line`` column giving each row's line in the file.
+
+    A header with no row is an error for training, but a fine start for annotation
+    (``allow_no_rows``).
+    """
     path = Path(path)
     text = read_text_file(path)
     if not text.strip():
@@ -78,7 +82,7 @@ def read_label_table(path: Path | str) -> pd.DataFrame:
             )
         records.append(record + [""] * (len(header) - len(record)))
         lines.append(line)
-    if not records:
+    if not records and not allow_no_rows:
         raise InputDataError("has a header but no labelled sentence", path=path)
     frame = pd.DataFrame(records, columns=header)
     frame["text"] = frame["text"].str.strip()  # spaces around a sentence are an editing accident, not text

@@ -266,12 +266,6 @@ def test_a_fully_labelled_corpus_has_nothing_to_ask(corpus, model_file):
     assert (corpus / "labels.csv").read_bytes() == before
 
 
-@pytest.mark.xfail(
-    reason="BUG: a labels file holding only its header is refused ('has a header but no labelled sentence', "
-    "exit 3) by labelled_keys()/LabelsWriter.open(), which reuse the training reader, so annotation cannot "
-    "start from an empty labels file",
-    strict=True,
-)
 def test_annotation_can_start_from_a_labels_file_with_only_a_header(corpus, model_file):
     (corpus / "labels.csv").write_text("id,source,text,labels,note\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["annotate", str(corpus), "--model", str(model_file)], input="4\r")
@@ -349,11 +343,6 @@ def test_kill_9_while_waiting_for_a_key_keeps_every_answer_given_before(corpus, 
     assert not [p.name for p in corpus.iterdir() if p.name.endswith(".tmp")]  # no half-written temporary
 
 
-@pytest.mark.xfail(
-    reason="BUG: from a pipe, _read_answer treats '\\r' and '\\n' as two Enters, so a CRLF line ending saves the "
-    "typed answer and then a silent 'no label' answer for the next sentence, which the annotator never judged",
-    strict=True,
-)
 def test_a_crlf_line_ending_from_a_pipe_is_one_enter_not_two_answers(corpus, model_file, queue, tmp_path):
     order, _ = queue
     completed = subprocess.run(
