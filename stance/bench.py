@@ -17,7 +17,6 @@ identical and no cache can make the figures look better than they are.
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -63,14 +62,32 @@ def throughput(labels_path: Path, model_path: Path, count: int, repeats: int) ->
     print(f"  ratio stance / bare       {bare_seconds / stance_seconds:>10.2f}")
 
 
+_MEASURE = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)"
+)
+
+
 def _run(arguments: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MiB) of one command, measured in a fresh wrapper process
+    so that an earlier, larger child cannot stand in for this one's peak."""
     start = time.perf_counter()
-    subprocess.run(arguments, check=True, stdout=subprocess.DEVNULL)
+    completed = subprocess.run([sys.executable, "-c", _MEASURE, *arguments], check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) // 1024
+    return seconds, int(completed.stdout.strip()) // 1024
+
+
+def _write_sentences(path: Path, texts: list[str], count: int) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for line in _sentences(texts, count):
+            handle.write(line + "\n")
+
+
+def _seed_texts(labels_path: Path) -> list[str]:
+    from stance.labels import read_label_table
+
+    return read_label_table(labels_path)["text"].tolist()
 
 
 def stance_command() -> list[str]:
@@ -78,14 +95,9 @@ def stance_command() -> list[str]:
 
 
 def memory(labels_path: Path, model_path: Path, lines: int) -> None:
-    from stance.labels import read_label_table
-
-    texts = read_label_table(labels_path)["text"].tolist()
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "sentences.txt"
-        with source.open("w", encoding="utf-8") as handle:
-            for i in range(lines):
-                handle.write(f"{texts[i % len(texts)]} ({i})\n")
+        _write_sentences(source, _seed_texts(labels_path), lines)
         seconds, peak = _run(
             stance_command() + ["-q", "classify", str(source), "--model", str(model_path), "--output", str(Path(folder) / "out.csv")]
         )
@@ -94,14 +106,9 @@ def memory(labels_path: Path, model_path: Path, lines: int) -> None:
 
 def scale(labels_path: Path, model_path: Path, count: int) -> None:
     """The same input through classify in one process and on a local two-worker Dask cluster."""
-    from stance.labels import read_label_table
-
-    texts = read_label_table(labels_path)["text"].tolist()
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "sentences.txt"
-        with source.open("w", encoding="utf-8") as handle:
-            for i in range(count):
-                handle.write(f"{texts[i % len(texts)]} ({i})\n")
+        _write_sentences(source, _seed_texts(labels_path), count)
         base = stance_command() + ["-q", "classify", str(source), "--model", str(model_path)]
         local_seconds, local_peak = _run(base + ["--output", str(Path(folder) / "local.parquet")])
         dask_seconds, dask_peak = _run(base + ["--engine", "dask", "--output", str(Path(folder) / "dask")])

@@ -48,7 +48,7 @@ def main(
 def say(message: str) -> None:
     """A status line on stderr (stdout stays clean for data)."""
     if not Settings.quiet:
-        stderr.print(message)
+        stderr.print(message, markup=False)
 
 
 @contextmanager
@@ -66,6 +66,16 @@ def user_errors() -> Iterator[None]:
         except KeyboardInterrupt:
             stderr.print("interrupted: nothing was written", markup=False)
             raise typer.Exit(code=130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, with the way to the details
+            if Settings.debug:
+                raise
+            stderr.print(
+                f"error: unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback, and report it)",
+                markup=False,
+            )
+            raise typer.Exit(code=1) from None
         finally:
             for warning in caught:
                 if issubclass(warning.category, UserWarning) and warning.category.__module__.startswith("stance"):
@@ -74,9 +84,6 @@ def user_errors() -> Iterator[None]:
 
 def progress_callback(description: str) -> Callable[[str], None]:
     return lambda step: say(f"{description}: {step}")
-
-
-ExistingFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
 
 @app.command()

@@ -32,7 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
 from stance.attribution import SpeakerTable, attribute_sentence
@@ -94,35 +94,37 @@ def stems(words: list[str]) -> list[str]:
 class _PhraseIndex:
     """Phrases (token tuples) found in a sentence in one left-to-right scan, longest first.
 
-    One-word phrases that start no longer phrase are a plain dict lookup; only tokens
-    that start a longer phrase are compared further. This runs on every sentence
-    ``classify`` sees, so it avoids slicing where it can.
+    Longer phrases are keyed by their first two tokens, so a common first word ("the"
+    of "the South") costs one dict lookup, not a comparison; one-word phrases are a
+    plain lookup. This runs on every sentence ``classify`` sees.
     """
 
     def __init__(self, phrases: Iterable[tuple[tuple[str, ...], str]]):
-        longer: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        longer: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         single: dict[str, str] = {}
         for words, tag in sorted(set(phrases), key=lambda item: (-len(item[0]), item)):
             if len(words) > 1:
-                longer.setdefault(words[0], []).append((words, tag))
+                longer.setdefault((words[0], words[1]), []).append((words, tag))
             elif words:
                 single.setdefault(words[0], tag)
         self.longer = longer
         self.single = single
-        self.first = set(longer) | set(single)
+        self.first = {pair[0] for pair in longer} | set(single)
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
         """Non-overlapping (start token, end token, tag) matches, left to right."""
         first, longer, single = self.first, self.longer, self.single
         found: list[tuple[int, int, str]] = []
         covered = 0
+        last = len(tokens) - 1
         for start in [index for index, token in enumerate(tokens) if token in first]:
             if start < covered:
                 continue
             token = tokens[start]
-            for words, tag in longer.get(token, ()):
+            candidates = longer.get((token, tokens[start + 1])) if start < last else None
+            for words, tag in candidates or ():
                 end = start + len(words)
-                if tuple(tokens[start:end]) == words:
+                if len(words) == 2 or tuple(tokens[start:end]) == words:
                     found.append((start, end, tag))
                     covered = end
                     break
@@ -170,26 +172,20 @@ class _Analysis:
     values: dict[str, float]
 
 
-def precomputed_terms(terms: list[str]) -> list[str]:
-    """The TF-IDF step's analyzer: the featuriser has already made each sentence's terms
-    (stemmed, actor-abstracted uni- and bigrams), so they are not tokenised a second time."""
-    return terms
-
-
 def _uni_and_bigrams(words: list[str]) -> list[str]:
     return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
 
 
-def _known_terms(words: list[str], vocabulary: dict, bigram_starts: set[str]) -> list[str]:
-    """The uni- and bigrams of ``words`` that are in the fitted vocabulary: the same matrix as
-    all terms (the vectorizer drops unseen ones) without building bigrams that cannot count."""
-    terms = [word for word in words if word in vocabulary]
-    terms += [
-        bigram
+def _term_columns(words: list[str], vocabulary: dict[str, int], bigram_starts: set[str]) -> list[int]:
+    """Columns of the uni- and bigrams of ``words`` that are in the fitted vocabulary, without
+    building the bigrams that cannot be in it."""
+    columns = [vocabulary[word] for word in words if word in vocabulary]
+    columns += [
+        vocabulary[bigram]
         for first, second in zip(words, words[1:])
         if first in bigram_starts and (bigram := f"{first} {second}") in vocabulary
     ]
-    return terms
+    return columns
 
 
 def _subjects(tokens: list[str], actor_spans: list[tuple[int, int, str]]) -> set[str]:
@@ -270,39 +266,41 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
 
         if self.cues:
             for _, _, kind in cue_spans:
-                values[f"cue:{kind}"] = 1.0
+                values["cue:" + kind] = 1.0
                 if kind in lexicon.blame_kinds:
                     values["cue:any_blame"] = 1.0
-        if self.actors:
-            for side in _subjects(tokens, actor_spans) if actor_spans else ():
-                values[f"subject:{side}"] = 1.0
+        if self.actors and actor_spans:
+            for side in _subjects(tokens, actor_spans):
+                values["subject:" + side] = 1.0
             cue_starts = [cue_start for cue_start, _, _ in cue_spans]
             cue_ends = [cue_end for _, cue_end, _ in cue_spans]
             for start, end, side in actor_spans:
-                values[f"actor:{side}"] = 1.0
+                values["actor:" + side] = 1.0
                 if end < len(tokens) and tokens[end] == "'s":
-                    values[f"possessive:{side}"] = 1.0
+                    values["possessive:" + side] = 1.0
                 # Only the cues within the window: a pasted page with no full stop is one
                 # "sentence" of a million words, and all pairs would never finish.
                 nearby = cue_spans[bisect_right(cue_ends, start - WINDOW) : bisect_left(cue_starts, end + WINDOW)]
                 for cue_start, cue_end, kind in nearby:
                     if kind == "condition":
                         if 0 <= start - cue_end < WINDOW:
-                            values[f"condition:{side}"] = 1.0
-                            values[f"blamed:{side}"] = 1.0
+                            values["condition:" + side] = 1.0
+                            values["blamed:" + side] = 1.0
                     elif cue_start - end < WINDOW and start - cue_end < WINDOW:
-                        values[f"near:{side}:{kind}"] = 1.0
+                        values["near:" + side + ":" + kind] = 1.0
                         if kind in lexicon.blame_kinds:
-                            values[f"blamed:{side}"] = 1.0
+                            values["blamed:" + side] = 1.0
         if self.quotes:
             values["quote"] = float(bool(is_quote))
             values[f"speaker:{speaker_side or NO_SPEAKER}"] = 1.0
 
         normalised: list[str] = []
         if self.ngrams:
-            normalised = list(keys)
-            for start, end, side in reversed(actor_spans):
-                normalised[start:end] = [f"actor_{side}"]
+            normalised = keys
+            if actor_spans:
+                normalised = list(keys)
+                for start, end, side in reversed(actor_spans):
+                    normalised[start:end] = ["actor_" + side]
             normalised = [word for word in normalised if word not in _CLAUSE_BREAK]
         return _Analysis(words=normalised, values=values)
 
@@ -328,17 +326,21 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
         """Learn the n-gram vocabulary and the names of the meaning features seen in training."""
         analyses = self._analyse_all(X)
         if self.ngrams:
-            terms = [_uni_and_bigrams(analysis.words) for analysis in analyses]
+            # The vocabulary (terms in at least min_df sentences) and the idf weights are learned
+            # with scikit-learn; transform then counts terms by their column directly.
+            # (The counter itself is not kept, so its analyzer never goes into a model file.)
+            words = [analysis.words for analysis in analyses]
             try:
-                self.vectorizer_ = TfidfVectorizer(
-                    analyzer=precomputed_terms, min_df=self.min_df, sublinear_tf=True
-                ).fit(terms)
-            except ValueError:  # no term reaches min_df: a tiny corpus keeps every term
-                self.vectorizer_ = TfidfVectorizer(analyzer=precomputed_terms, sublinear_tf=True).fit(
-                    terms + [["<empty>"]]
-                )
+                counter = CountVectorizer(analyzer=_uni_and_bigrams, min_df=self.min_df)
+                counts = counter.fit_transform(words)
+            except ValueError:  # no term reaches min_df in a tiny corpus: keep every term
+                counter = CountVectorizer(analyzer=_uni_and_bigrams)
+                counts = counter.fit_transform(words + [["<empty>"]])[: len(words)]
+            self.vocabulary_ = {term: int(index) for term, index in counter.vocabulary_.items()}
+            self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
         else:
-            self.vectorizer_ = None
+            self.vocabulary_ = None
+            self.tfidf_ = None
         self.meaning_names_ = sorted({name for analysis in analyses for name in analysis.values})
         self.n_features_in_ = 1
         return self
@@ -359,19 +361,27 @@ class StanceFeatures(TransformerMixin, BaseEstimator):
                     cols.append(column[name])
                     data.append(value * self.meaning_weight)
         meaning = sp.csr_matrix((data, (rows, cols)), shape=(len(analyses), len(column)), dtype=np.float64)
-        if self.vectorizer_ is None:
+        if self.vocabulary_ is None:
             return meaning
-        vocabulary = self.vectorizer_.vocabulary_
+        vocabulary = self.vocabulary_
         bigram_starts = {term.split(" ", 1)[0] for term in vocabulary if " " in term}
-        ngrams = self.vectorizer_.transform(
-            [_known_terms(analysis.words, vocabulary, bigram_starts) for analysis in analyses]
+        indptr, indices = [0], []
+        for analysis in analyses:
+            indices.extend(_term_columns(analysis.words, vocabulary, bigram_starts))
+            indptr.append(len(indices))
+        counts = sp.csr_matrix(
+            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(analyses), len(vocabulary)),
         )
-        return sp.hstack([ngrams, meaning], format="csr")
+        counts.sum_duplicates()  # a term twice in a sentence counts 2, as in CountVectorizer
+        return sp.hstack([self.tfidf_.transform(counts), meaning], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "meaning_names_")
         ngram_names = (
-            [f"ngram:{name}" for name in self.vectorizer_.get_feature_names_out()] if self.vectorizer_ is not None else []
+            [f"ngram:{term}" for term in sorted(self.vocabulary_, key=self.vocabulary_.get)]
+            if self.vocabulary_ is not None
+            else []
         )
         return np.asarray(ngram_names + list(self.meaning_names_), dtype=object)
 

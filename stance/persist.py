@@ -14,7 +14,6 @@ from stance.errors import ModelFileError
 
 TRUSTED_TYPES = [
     "stance.features.StanceFeatures",
-    "stance.features.precomputed_terms",
     "stance.model.StanceClassifier",
 ]
 """Our own classes; scikit-learn's and numpy's are trusted by skops by default."""
