@@ -94,6 +94,8 @@ def atomic_folder(destination: Path | str) -> Iterator[Path]:
         raise OutputError(f"cannot write here: {exc.strerror}", path=destination) from None
     try:
         yield staging
+        if destination.exists() and not destination.is_dir():
+            raise OutputError("is a file, not a folder to write into", path=destination)
         destination.mkdir(exist_ok=True)
         for path in sorted(staging.rglob("*")):
             if path.is_file():

@@ -60,6 +60,8 @@ def classify_stream(
     columns: list[str] = [text_column]
     for chunk in chunks:
         columns = list(chunk.columns)
+        if chunk.empty:  # a header with no rows: nothing to predict
+            continue
         sink.write(predict_frame(model, chunk, text_column=text_column, explain=explain))
         total += len(chunk)
         if on_chunk:

@@ -9,6 +9,7 @@ before writing its manifest row.
 from __future__ import annotations
 
 import csv
+import io
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,9 +68,8 @@ def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
     path = corpus_dir / MANIFEST_NAME
     if not path.exists():
         return {}
-    text = read_text_file(path)
-    reader = csv.DictReader(text.splitlines())
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(read_text_file(path)))
+    header = [name.strip() for name in next(reader, [])]
     missing = [name for name in MANIFEST_COLUMNS if name not in header]
     if missing:
         raise InputDataError(
@@ -77,11 +77,23 @@ def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
             path=path,
         )
     rows: dict[str, dict[str, str]] = {}
-    for line_number, row in enumerate(reader, start=2):
-        row = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
-        if not row.get("file"):
-            raise InputDataError("empty 'file' value", path=path, line=line_number)
-        rows[row["file"]] = row
+    for record in reader:
+        line = reader.line_num
+        if not any(field.strip() for field in record):
+            continue
+        if len(record) > len(header):
+            raise InputDataError(
+                f"has {len(record)} fields but the header has {len(header)} (quote a value that holds a comma)",
+                path=path,
+                line=line,
+            )
+        row = dict(zip(header, (value.strip() for value in record)))
+        file_name = row.get("file", "")
+        if not file_name:
+            raise InputDataError("empty 'file' value", path=path, line=line)
+        if file_name in rows:
+            raise InputDataError(f"lists {file_name!r} twice; each article needs one row", path=path, line=line)
+        rows[file_name] = row
     return rows
 
 

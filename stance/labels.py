@@ -90,8 +90,14 @@ def read_label_table(path: Path | str, allow_no_rows: bool = False) -> pd.DataFr
     return frame
 
 
-def read_labelled(paths: list[Path] | Path, label_names: tuple[str, ...]) -> LabelledSentences:
-    """Read one or more labels files, check them against the label set, and build ``Y``."""
+def read_labelled(
+    paths: list[Path] | Path, label_names: tuple[str, ...], min_positives: int = MIN_POSITIVES
+) -> LabelledSentences:
+    """Read one or more labels files, check them against the label set, and build ``Y``.
+
+    ``min_positives`` is the fewest positive sentences a label may have (0 where the
+    labels are only compared with a model's, not learned from).
+    """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     frames = []
     known = set(label_names)
@@ -117,9 +123,9 @@ def read_labelled(paths: list[Path] | Path, label_names: tuple[str, ...]) -> Lab
     frame = _drop_agreeing_duplicates(frame, paths)
     Y = np.array([[int(name in labels) for name in label_names] for labels in frame["label_set"]], dtype=int)
     for column, name in enumerate(label_names):
-        if Y[:, column].sum() < MIN_POSITIVES:
+        if Y[:, column].sum() < min_positives:
             raise InputDataError(
-                f"label {name!r} has {Y[:, column].sum()} positive sentence(s); at least {MIN_POSITIVES} are needed "
+                f"label {name!r} has {Y[:, column].sum()} positive sentence(s); at least {min_positives} are needed "
                 "to learn it (label more, or drop it from schema.toml)",
                 path=paths[0],
             )

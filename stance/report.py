@@ -32,7 +32,7 @@ from stance.framing import (
     speakers_by_side,
     summarise,
 )
-from stance.labels import parse_labels, read_label_table
+from stance.labels import parse_labels, read_labelled
 from stance.persist import load_model
 from stance.schema import SCHEMA_NAME, load_schema
 from stance.sentences import sentence_table
@@ -75,9 +75,9 @@ def attach_hand_labels(table: pd.DataFrame, corpus_dir: Path, stances: list[str]
     path = corpus_dir / LABELS_NAME
     if not path.exists():
         return False
-    hand = read_label_table(path)
-    if "source" not in hand:
-        raise InputDataError("needs a source column to be matched with the corpus's sentences", path=path)
+    hand = read_labelled(path, tuple(stances), min_positives=0).frame
+    if (hand["source"] == "").any():
+        raise InputDataError("needs a source for every row to be matched with the corpus's sentences", path=path)
     lookup = {(row.source, row.text.strip()): row.labels for row in hand.itertuples()}
     cells = [lookup.get((row.source, row.text.strip())) for row in table.itertuples()]
     # In the model's label order, so that a string comparison with ``labels`` is a set comparison.

@@ -168,6 +168,8 @@ def count_rows(path: str) -> int | None:
     rows of Parquet files); None for stdin."""
     if path == "-":
         return None
+    if not Path(path).exists():
+        raise InputDataError("no such file", path=path)
     files = folder_files(Path(path)) if Path(path).is_dir() else [Path(path)]
     total = 0
     for file in files:

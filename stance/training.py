@@ -11,6 +11,7 @@ from stance.atomic import atomic_paths
 from stance.attribution import SpeakerTable
 from stance.baselines import KeywordRules, PlainNgrams
 from stance.card import build_card, card_json, card_markdown, card_paths, metric_changes, read_card
+from stance.errors import InputDataError
 from stance.evaluate import Evaluation, leave_one_source_out
 from stance.features import StanceFeatures
 from stance.labels import LabelledSentences, read_labelled
@@ -33,6 +34,11 @@ class TrainingSet:
 
 def load_training_set(paths: list[Path]) -> TrainingSet:
     """Read labels files; the schema and speakers come from the folder of the first one."""
+    for path in paths:
+        if Path(path).is_dir():
+            raise InputDataError("is a folder; give the labels CSV file itself", path=path)
+        if not Path(path).exists():
+            raise InputDataError("no such file", path=path)
     schema = schema_beside(paths[0])
     speakers = SpeakerTable.for_corpus(Path(paths[0]).parent)
     data = read_labelled(paths, schema.label_names)
@@ -46,7 +52,8 @@ def stance_model(training: TrainingSet, **feature_switches: bool) -> StanceClass
 
 
 def comparison_models(training: TrainingSet, ablation: bool = False) -> dict[str, object]:
-    """The stance model and the two baselines (and, with ``ablation``, the model without each feature group)."""
+    """The stance model and the two baselines (and, with ``ablation``, the model with each feature
+    group switched from its default: off for the groups on by default, on for those off)."""
     keywords = {label.name: list(label.keywords) for label in training.schema.labels}
     models: dict[str, object] = {
         "stance": stance_model(training),
@@ -54,8 +61,10 @@ def comparison_models(training: TrainingSet, ablation: bool = False) -> dict[str
         "word n-gram tf-idf": PlainNgrams(labels=training.schema.label_names),
     }
     if ablation:
+        defaults = StanceFeatures().get_params()
         for group in FEATURE_GROUPS:
-            models[f"stance without {group}"] = stance_model(training, **{group: False})
+            switched = "without" if defaults[group] else "with"
+            models[f"stance {switched} {group}"] = stance_model(training, **{group: not defaults[group]})
     return models
 
 
