@@ -10,6 +10,7 @@ The name-to-side table is story data (``speakers.csv`` beside the corpus).
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,14 +69,24 @@ class SpeakerTable:
     @classmethod
     def from_csv(cls, path: Path) -> SpeakerTable:
         """Read a ``name,side`` CSV, refusing rows with an empty name or side."""
-        rows = csv.DictReader(read_text_file(path).splitlines())
-        if rows.fieldnames is None or not {"name", "side"} <= set(rows.fieldnames):
+        rows = csv.reader(io.StringIO(read_text_file(path)))
+        header = [name.strip() for name in next(rows, [])]
+        if not {"name", "side"} <= set(header):
             raise InputDataError("needs the columns name and side", path=path)
         entries = {}
-        for line_number, row in enumerate(rows, start=2):
-            name, side = (row.get("name") or "").strip(), (row.get("side") or "").strip()
+        for record in rows:
+            if not any(field.strip() for field in record):
+                continue
+            if len(record) > len(header):
+                raise InputDataError(
+                    f"has {len(record)} fields but the header has {len(header)} (quote a name that holds a comma)",
+                    path=path,
+                    line=rows.line_num,
+                )
+            row = dict(zip(header, (field.strip() for field in record)))
+            name, side = row.get("name", ""), row.get("side", "")
             if not name or not side:
-                raise InputDataError("a row needs both a name and a side", path=path, line=line_number)
+                raise InputDataError("a row needs both a name and a side", path=path, line=rows.line_num)
             entries[name] = side
         return cls(entries)
 

@@ -23,7 +23,7 @@ from stance.tables import detect_format, folder_files
 
 DASK_HINT = 'the dask engine needs the optional extra: pip install "stance[dask]"'
 LOCAL_WORKERS = 2
-BLOCKSIZE = "32MB"
+BLOCKSIZE = "8MB"
 
 _WORKER_MODELS: dict[str, object] = {}
 """Models loaded in this process, by path: on a worker, the model is read once, not per partition."""

@@ -32,11 +32,6 @@ def save_model(model, path: Path | str) -> None:
 
 def load_model(path: Path | str):
     """Load a stance model, refusing files that are corrupt, foreign or hold untrusted types."""
-    import skops.io as sio
-    from skops.io.exceptions import UntrustedTypesFoundException
-
-    from stance.model import StanceClassifier
-
     path = Path(path)
     if path.is_dir():
         raise ModelFileError("is a directory, expected a model file (.skops)", path=path)
@@ -44,6 +39,11 @@ def load_model(path: Path | str):
         raise ModelFileError("no such model file; train one with 'stance train'", path=path)
     if not zipfile.is_zipfile(path):
         raise ModelFileError("is not a skops model file (not a zip archive; a pickle is never loaded)", path=path)
+    import skops.io as sio  # only now: a file refused above costs no heavy import
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    from stance.model import StanceClassifier
+
     try:
         model = sio.load(path, trusted=TRUSTED_TYPES)
     except UntrustedTypesFoundException as exc:

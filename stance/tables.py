@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -70,12 +71,21 @@ def _require_text(chunk: pd.DataFrame, text_column: str, path: str) -> pd.DataFr
 
 
 def _csv_chunks(handle: TextIO, text_column: str, path: str, separator: str) -> Iterator[pd.DataFrame]:
-    try:
-        reader = pd.read_csv(handle, sep=separator, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS)
-        for chunk in reader:
-            yield _require_text(chunk, text_column, path)
-    except pd.errors.EmptyDataError:
-        raise InputDataError("is empty: a CSV needs a header row", path=path) from None
+    # index_col=False: a first row longer than the header must not silently become an index.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            reader = pd.read_csv(
+                handle, sep=separator, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS, index_col=False
+            )
+            for chunk in reader:
+                yield _require_text(chunk, text_column, path)
+        except pd.errors.EmptyDataError:
+            raise InputDataError("is empty: a CSV needs a header row", path=path) from None
+        except pd.errors.ParserWarning:
+            raise InputDataError(
+                "has a row with more fields than the header (a stray comma? quote values that hold one)", path=path
+            ) from None
 
 
 def _jsonl_chunks(handle: TextIO, text_column: str, path: str) -> Iterator[pd.DataFrame]:
@@ -174,7 +184,11 @@ def count_rows(path: str) -> int | None:
     total = 0
     for file in files:
         if file.suffix.lower() == ".parquet":
-            total += _pyarrow().parquet.ParquetFile(file).metadata.num_rows
+            pyarrow = _pyarrow()
+            try:
+                total += pyarrow.parquet.ParquetFile(file).metadata.num_rows
+            except (pyarrow.ArrowInvalid, OSError) as exc:
+                raise InputDataError(f"is not a readable Parquet file ({exc})", path=file) from None
         else:
             with open(file, "rb") as handle:
                 total += sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
