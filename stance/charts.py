@@ -10,13 +10,11 @@ import io
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global figure state
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-import numpy as np  # noqa: E402
-
-plt.rcParams["svg.hashsalt"] = "stance"
-plt.rcParams["svg.fonttype"] = "none"
+matplotlib.rcParams["svg.hashsalt"] = "stance"
+matplotlib.rcParams["svg.fonttype"] = "none"
 # Hatches and a sequential, greyscale-safe map keep the charts legible in print.
 BAR_HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 BAR_GREYS = ("#1b1b1b", "#5a5a5a", "#8c8c8c", "#bdbdbd", "#3f6fa0", "#d9d9d9")
@@ -26,14 +24,14 @@ def _save(figure, png_path: Path) -> str:
     figure.savefig(png_path, format="png", dpi=130, metadata={"Software": None})
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]  # drop the XML prolog: the SVG goes inline in HTML
 
 
 def heatmap(shares: np.ndarray, sources: list[str], stances: list[str], png_path: Path) -> str:
     """Sources x stances, cell = share of the source's sentences carrying the stance."""
-    figure, axes = plt.subplots(figsize=(1.6 + 1.7 * len(stances), 1.2 + 0.55 * len(sources)), layout="constrained")
+    figure = Figure(figsize=(1.6 + 1.7 * len(stances), 1.2 + 0.55 * len(sources)), layout="constrained")
+    axes = figure.subplots()
     image = axes.imshow(shares * 100, cmap="Greys", vmin=0, vmax=max(5.0, float(np.nanmax(shares * 100))), aspect="auto")
     axes.set_xticks(range(len(stances)), stances)
     axes.set_yticks(range(len(sources)), sources)
@@ -55,7 +53,8 @@ def bar_chart(
     shares: np.ndarray, lows: np.ndarray, highs: np.ndarray, sources: list[str], stances: list[str], png_path: Path
 ) -> str:
     """Grouped bars: one group per stance, one bar per source, with 95% interval whiskers."""
-    figure, axes = plt.subplots(figsize=(2.2 + 1.9 * len(stances), 4.2), layout="constrained")
+    figure = Figure(figsize=(2.2 + 1.9 * len(stances), 4.2), layout="constrained")
+    axes = figure.subplots()
     width = 0.8 / max(1, len(sources))
     positions = np.arange(len(stances))
     for index, source in enumerate(sources):
@@ -84,7 +83,8 @@ def bar_chart(
 
 def learning_curve_chart(sentences: list[float], scores: list[float], png_path: Path) -> None:
     """Macro-F1 against the number of training sentences, as a PNG."""
-    figure, axes = plt.subplots(figsize=(5.5, 3.6), layout="constrained")
+    figure = Figure(figsize=(5.5, 3.6), layout="constrained")
+    axes = figure.subplots()
     axes.plot(sentences, scores, marker="o", color="black", label="stance model")
     axes.set_xlabel("training sentences per fold")
     axes.set_ylabel("macro-F1 (leave-one-source-out)")
@@ -93,4 +93,3 @@ def learning_curve_chart(sentences: list[float], scores: list[float], png_path: 
     axes.grid(True, color="#d0d0d0", linewidth=0.5)
     axes.legend(loc="lower right")
     figure.savefig(png_path, format="png", dpi=130, metadata={"Software": None})
-    plt.close(figure)
