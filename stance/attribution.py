@@ -9,15 +9,13 @@ The name-to-side table is story data (``speakers.csv`` beside the corpus).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from stance.corpus import read_text_file
+from stance.corpus import read_csv_records
 from stance.errors import InputDataError
 from stance.resources import read_word_list
 
@@ -69,24 +67,15 @@ class SpeakerTable:
     @classmethod
     def from_csv(cls, path: Path) -> SpeakerTable:
         """Read a ``name,side`` CSV, refusing rows with an empty name or side."""
-        rows = csv.reader(io.StringIO(read_text_file(path)))
-        header = [name.strip() for name in next(rows, [])]
+        header, records = read_csv_records(path)
         if not {"name", "side"} <= set(header):
             raise InputDataError("needs the columns name and side", path=path)
         entries = {}
-        for record in rows:
-            if not any(field.strip() for field in record):
-                continue
-            if len(record) > len(header):
-                raise InputDataError(
-                    f"has {len(record)} fields but the header has {len(header)} (quote a name that holds a comma)",
-                    path=path,
-                    line=rows.line_num,
-                )
-            row = dict(zip(header, (field.strip() for field in record)))
+        for line, fields in records:
+            row = dict(zip(header, (field.strip() for field in fields)))
             name, side = row.get("name", ""), row.get("side", "")
             if not name or not side:
-                raise InputDataError("a row needs both a name and a side", path=path, line=rows.line_num)
+                raise InputDataError("a row needs both a name and a side", path=path, line=line)
             entries[name] = side
         return cls(entries)
 

@@ -63,13 +63,36 @@ def read_text_file(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the (line, fields) of every non-blank row of a small CSV file.
+
+    Short rows are padded with ''; a row with more fields than the header
+    (an unquoted comma) is refused with its line. Line numbers count physical lines, so
+    a row after a field with an embedded newline is still found where it is. An empty
+    file gives an empty header.
+    """
+    reader = csv.reader(io.StringIO(read_text_file(path)))
+    header = [name.strip() for name in next(reader, [])]
+    records = []
+    for fields in reader:
+        if not any(field.strip() for field in fields):
+            continue
+        if len(fields) > len(header):
+            raise InputDataError(
+                f"has {len(fields)} fields but the header has {len(header)} (quote a value that holds a comma)",
+                path=path,
+                line=reader.line_num,
+            )
+        records.append((reader.line_num, fields + [""] * (len(header) - len(fields))))
+    return header, records
+
+
 def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
     """Return the manifest rows keyed by file name; an absent manifest is an empty one."""
     path = corpus_dir / MANIFEST_NAME
     if not path.exists():
         return {}
-    reader = csv.reader(io.StringIO(read_text_file(path)))
-    header = [name.strip() for name in next(reader, [])]
+    header, records = read_csv_records(path)
     missing = [name for name in MANIFEST_COLUMNS if name not in header]
     if missing:
         raise InputDataError(
@@ -77,17 +100,8 @@ def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
             path=path,
         )
     rows: dict[str, dict[str, str]] = {}
-    for record in reader:
-        line = reader.line_num
-        if not any(field.strip() for field in record):
-            continue
-        if len(record) > len(header):
-            raise InputDataError(
-                f"has {len(record)} fields but the header has {len(header)} (quote a value that holds a comma)",
-                path=path,
-                line=line,
-            )
-        row = dict(zip(header, (value.strip() for value in record)))
+    for line, fields in records:
+        row = dict(zip(header, (field.strip() for field in fields)))
         file_name = row.get("file", "")
         if not file_name:
             raise InputDataError("empty 'file' value", path=path, line=line)

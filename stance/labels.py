@@ -8,15 +8,13 @@ these files are edited by hand, in spreadsheets, by people who need to find the 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from stance.corpus import read_text_file
+from stance.corpus import read_csv_records
 from stance.errors import InputDataError
 
 REQUIRED_COLUMNS = ("text", "labels")
@@ -53,11 +51,9 @@ def read_label_table(path: Path | str, allow_no_rows: bool = False) -> pd.DataFr
     (``allow_no_rows``).
     """
     path = Path(path)
-    text = read_text_file(path)
-    if not text.strip():
+    header, rows = read_csv_records(path)
+    if not header:
         raise InputDataError("is empty: a labels file needs a header row with text and labels", path=path)
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [name.strip() for name in rows[0]]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise InputDataError(
@@ -66,22 +62,8 @@ def read_label_table(path: Path | str, allow_no_rows: bool = False) -> pd.DataFr
             path=path,
             line=1,
         )
-    # Line numbers count physical lines, so a field with an embedded newline is found where it is.
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
-    records, lines = [], []
-    for record in reader:
-        line = reader.line_num
-        if not any(field.strip() for field in record):
-            continue
-        if len(record) > len(header):
-            raise InputDataError(
-                f"has {len(record)} fields but the header has {len(header)} (a stray comma or quote?)",
-                path=path,
-                line=line,
-            )
-        records.append(record + [""] * (len(header) - len(record)))
-        lines.append(line)
+    lines = [line for line, _ in rows]
+    records = [fields for _, fields in rows]
     if not records and not allow_no_rows:
         raise InputDataError("has a header but no labelled sentence", path=path)
     frame = pd.DataFrame(records, columns=header)
