@@ -86,6 +86,20 @@ def progress_callback(description: str) -> Callable[[str], None]:
     return lambda step: say(f"{description}: {step}")
 
 
+# Options several commands share, spelled once.
+ModelOption = Annotated[
+    Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
+]
+SourcedLabels = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Labelled sentences with a source column.", show_default="seeds/labels.csv"),
+]
+EngineOption = Annotated[str, typer.Option("--engine", help="local (this process) or dask (a cluster).")]
+SchedulerOption = Annotated[
+    Optional[str], typer.Option("--scheduler", help="Dask scheduler address.", show_default="a local 2-worker cluster")
+]
+
+
 @app.command()
 def sentences(
     corpus: Annotated[
@@ -155,10 +169,7 @@ def train(
 
 @app.command()
 def evaluate(
-    data: Annotated[
-        Optional[list[Path]],
-        typer.Argument(help="Labelled sentences with a source column.", show_default="seeds/labels.csv"),
-    ] = None,
+    data: SourcedLabels = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     ablation: Annotated[bool, typer.Option("--ablation", help="Also score the model with each feature group off.")] = False,
     learning_curve: Annotated[
@@ -212,10 +223,7 @@ def _learning_curve(training, as_json: bool, plot: Path) -> None:
 
 @app.command()
 def audit(
-    data: Annotated[
-        Optional[list[Path]],
-        typer.Argument(help="Labelled sentences with a source column.", show_default="seeds/labels.csv"),
-    ] = None,
+    data: SourcedLabels = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many suspects to list.")] = 20,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write all suspects as CSV.")] = None,
 ) -> None:
@@ -258,19 +266,15 @@ def classify(
         Optional[Path],
         typer.Option("--output", "-o", help="CSV or .parquet file to write (a folder with --engine dask); stdout if omitted."),
     ] = None,
-    model_path: Annotated[
-        Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
-    ] = None,
+    model_path: ModelOption = None,
     text_column: Annotated[str, typer.Option("--text-column", help="Column (or JSON field) holding the sentence.")] = "text",
     input_format: Annotated[
         Optional[str],
         typer.Option("--format", help="csv, tsv, jsonl, parquet or txt.", show_default="from the file name; txt for stdin"),
     ] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the features that pushed each label most.")] = False,
-    engine: Annotated[str, typer.Option("--engine", help="local (this process) or dask (a cluster).")] = "local",
-    scheduler: Annotated[
-        Optional[str], typer.Option("--scheduler", help="Dask scheduler address.", show_default="a local 2-worker cluster")
-    ] = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Label sentences with the stance model: the input's columns, then labels, 0/1 per label and probabilities."""
     with user_errors():
@@ -359,14 +363,10 @@ def _progress(total: int | None) -> Iterator[Callable[[int], None]]:
 @app.command()
 def report(
     corpus: Annotated[Optional[Path], typer.Argument(help="Corpus folder.", show_default="seeds/")] = None,
-    model_path: Annotated[
-        Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
-    ] = None,
+    model_path: ModelOption = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
-    engine: Annotated[str, typer.Option("--engine", help="local (this process) or dask (a cluster).")] = "local",
-    scheduler: Annotated[
-        Optional[str], typer.Option("--scheduler", help="Dask scheduler address.", show_default="a local 2-worker cluster")
-    ] = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Compare framing across the corpus's sources: per-source reports and one comparison (HTML and Markdown)."""
     with user_errors():
@@ -402,9 +402,7 @@ def annotate(
     labels: Annotated[
         Optional[Path], typer.Option("--labels", help="Labels file to add to.", show_default="CORPUS/labels.csv")
     ] = None,
-    model_path: Annotated[
-        Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
-    ] = None,
+    model_path: ModelOption = None,
     batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Stop after this many answers.")] = None,
     strategy: Annotated[str, typer.Option("--strategy", help="uncertain, disagree or random.")] = "uncertain",
     annotator: Annotated[
