@@ -512,8 +512,9 @@ def _read_answer(keys: Iterator[str], labels: tuple[str, ...], chosen: set[str],
 
 def _retrain_after_annotation(labels_path: Path, writer, answers: int, model_path: Path | None) -> None:
     """Leave-one-source-out macro-F1 without and with the new answers, then train and save."""
+    from stance.evaluate import leave_one_source_out
     from stance.paths import default_model_output
-    from stance.training import evaluate, load_training_set
+    from stance.training import load_training_set, stance_model
     from stance.training import train as train_model
 
     def macro_f1(path: Path) -> str:
@@ -521,7 +522,7 @@ def _retrain_after_annotation(labels_path: Path, writer, answers: int, model_pat
             training = load_training_set([path])
             if training.data.groups is None:
                 return "n/a (no source column)"
-            return f"{evaluate(training)[0].macro_f1:.3f}"
+            return f"{leave_one_source_out({'stance': stance_model(training)}, training.data)[0].macro_f1:.3f}"
         except StanceError as exc:
             return f"n/a ({exc})"
 
@@ -531,7 +532,8 @@ def _retrain_after_annotation(labels_path: Path, writer, answers: int, model_pat
         before = macro_f1(earlier) if writer.copy_without_last(earlier, answers) else "n/a (no labels before)"
     finally:
         earlier.unlink(missing_ok=True)
-    after = macro_f1(labels_path)
     out = model_path or default_model_output()
-    train_model([labels_path], out)
+    # Training evaluates the new model by leaving each source out for its card: that is "after".
+    changes = dict((name, after) for name, _, after in train_model([labels_path], out).changes)
+    after = f"{changes['macro_f1']:.3f}" if "macro_f1" in changes else "n/a (no source column)"
     typer.echo(f"leave-one-source-out macro-F1: before {before}, after {after}; model written to {out}")
