@@ -144,22 +144,33 @@ def iter_corpus(corpus_dir: Path | str, check_first: bool = True) -> Iterator[Ar
         yield _article(path, manifest)
 
 
+def _details(path: Path, manifest: dict[str, dict[str, str]]) -> dict[str, str]:
+    """What the manifest says of an article file; its file stem stands in for a missing row."""
+    row = manifest.get(path.name) or {"source": path.stem}
+    return {
+        "file": path.name,
+        "source": row.get("source") or path.stem,
+        "outlet": row.get("outlet") or row.get("source") or path.stem,
+        "published": row.get("published", ""),
+        "headline": row.get("headline", ""),
+    }
+
+
 def _article(path: Path, manifest: dict[str, dict[str, str]]) -> Article:
     text = _read_article(path)
-    row = manifest.get(path.name)
-    if row is None:
+    if path.name not in manifest:
         warnings.warn(
             f"{path.name}: not in {MANIFEST_NAME}; using '{path.stem}' as its source id", CorpusWarning, stacklevel=3
         )
-        row = {"source": path.stem}
-    return Article(
-        file=path.name,
-        source=row.get("source") or path.stem,
-        outlet=row.get("outlet") or row.get("source") or path.stem,
-        published=row.get("published", ""),
-        headline=row.get("headline", ""),
-        text=text,
-    )
+    return Article(**_details(path, manifest), text=text)
+
+
+def article_details(corpus_dir: Path | str) -> list[dict[str, str]]:
+    """File, source, outlet, date and headline of every article, from the manifest alone:
+    for a report's headings, without reading the articles (or warning about them) again."""
+    corpus_dir = Path(corpus_dir)
+    manifest = read_manifest(corpus_dir)
+    return [_details(path, manifest) for path in _article_files(corpus_dir)]
 
 
 def read_article(corpus_dir: Path | str, file_name: str) -> Article:

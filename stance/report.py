@@ -18,7 +18,7 @@ import pandas as pd
 
 from stance.atomic import atomic_folder
 from stance.card import read_card
-from stance.corpus import iter_corpus
+from stance.corpus import article_details
 from stance.errors import InputDataError, UsageError
 from stance.framing import (
     SourceFraming,
@@ -110,11 +110,11 @@ class SourceInfo:
 
 
 def source_infos(corpus_dir: Path) -> dict[str, SourceInfo]:
-    """Per source, the manifest details; the source id is added to the outlet where two sources
-    share one. Articles are streamed, so their texts are never all held at once."""
+    """Per source, the manifest details of its first article; the source id is added to the
+    outlet where two sources share one."""
     infos: dict[str, SourceInfo] = {}
-    for article in iter_corpus(corpus_dir, check_first=False):
-        infos.setdefault(article.source, SourceInfo(article.outlet, article.headline, article.published))
+    for details in article_details(corpus_dir):
+        infos.setdefault(details["source"], SourceInfo(details["outlet"], details["headline"], details["published"]))
     counts = pd.Series([info.outlet for info in infos.values()]).value_counts()
     return {
         source: info if counts[info.outlet] == 1 else SourceInfo(f"{info.outlet} ({source})", info.headline, info.published)
