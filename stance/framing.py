@@ -199,12 +199,16 @@ def summarise(framing: SourceFraming, display: dict[str, str]) -> str:
         voice = framing.voices[share.stance]
         ranked = sorted(voice.by_voice.items(), key=lambda item: (-item[1], item[0]))
         (first, first_count), rest = ranked[0], ranked[1:2]
+        name = display[share.stance]
+        if first_count == voice.total:  # one voice carries it all
+            subject = f"Its one {name} sentence is" if first_count == 1 else f"All {first_count} of its {name} sentences are"
+            parts.append(f"{subject} {_voice_place(first)}.")
+            continue
         lead = f"most ({first_count})" if first_count / voice.total > MIN_EVIDENCE_SHARE else str(first_count)
         described = f"{lead} {'is' if first_count == 1 else 'are'} {_voice_place(first)}"
         for who, count in rest:
             described += f" and {count} {'is' if count == 1 else 'are'} {_voice_place(who)}"
-        noun = _plural(voice.total, f"{display[share.stance]} sentence")
-        parts.append(f"Of its {noun}, {described}.")
+        parts.append(f"Of its {_plural(voice.total, f'{name} sentence')}, {described}.")
     missing = [display[stance] for stance, share in framing.shares.items() if share.count == 0]
     if missing:
         parts.append(f"No sentence carries {', '.join(missing)}.")

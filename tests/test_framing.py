@@ -245,7 +245,7 @@ def test_summary_lists_carried_stances_by_count_then_who_carries_them_then_what_
     assert summary == (
         "Alpha Times (10 sentences): Blames Seoul 40% (4), Pro-extension 10% (1). "
         "Of its 4 Blames Seoul sentences, most (3) are from japan speakers and 1 is in the outlet's own voice. "
-        "Of its 1 Pro-extension sentence, most (1) is in the outlet's own voice. "
+        "Its one Pro-extension sentence is in the outlet's own voice. "
         "No sentence carries Blames Washington."
     )
 
@@ -274,6 +274,6 @@ def test_summary_describes_only_the_two_most_carried_stances():
     ])
     summary = summarise(framing_of(rows, "t", "Three"), DISPLAY)
     assert summary.startswith("Three (3 sentences): Blames Seoul 100% (3), Pro-extension 67% (2), Blames Washington 33% (1).")
-    assert "Of its 3 Blames Seoul sentences" in summary and "Of its 2 Pro-extension sentences" in summary
-    assert "Of its 1 Blames Washington" not in summary
+    assert "All 3 of its Blames Seoul sentences" in summary and "All 2 of its Pro-extension sentences" in summary
+    assert "Blames Washington sentence" not in summary
     assert "No sentence carries" not in summary
