@@ -36,6 +36,25 @@ def best_threshold(y_true: np.ndarray, scores: np.ndarray, default: float = 0.5)
     return best
 
 
+def error_counts(labels, Y_true: np.ndarray, Y_predicted: np.ndarray) -> dict[str, dict[str, int]]:
+    """Per label, the confusion counts (tp, fn, fp, tn) of held-out predictions.
+
+    A report corrects its shares with them (a label the model misses half the time is
+    found in half the sentences that carry it), so they must come from sentences the
+    predicting model did not see: out of fold, sources kept whole.
+    """
+    counts = {}
+    for column, label in enumerate(labels):
+        truth, predicted = Y_true[:, column] == 1, np.asarray(Y_predicted[:, column], dtype=bool)
+        counts[label] = {
+            "tp": int(np.sum(truth & predicted)),
+            "fn": int(np.sum(truth & ~predicted)),
+            "fp": int(np.sum(~truth & predicted)),
+            "tn": int(np.sum(~truth & ~predicted)),
+        }
+    return counts
+
+
 class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label stance classifier with learned per-label thresholds.
 
@@ -110,6 +129,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds_ = np.array(
             [best_threshold(Y[scored, column], out_of_fold[scored, column]) for column in range(Y.shape[1])]
         )
+        self.error_counts_ = error_counts(self.labels, Y[scored], out_of_fold[scored] >= self.thresholds_)
         self.features_, self.estimators_ = self._fit_models(frame, Y)
         self.classes_ = np.asarray(self.labels, dtype=object)
         return self
