@@ -1,8 +1,10 @@
-"""Two reference models the stance model must beat, run through the same evaluation code.
+"""Three reference models the stance model must beat, run through the same evaluation code.
 
 ``KeywordRules`` is what a researcher would do by hand: a label fires when one of
 its keywords (from ``schema.toml``) appears. ``PlainNgrams`` is the textbook text
 classifier: word n-gram TF-IDF and a logistic regression per label at threshold 0.5.
+``PlainEmbeddings`` is the textbook use of a sentence encoder: the same encoder as the
+stance model, on the sentence as written, and a logistic regression per label at 0.5.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from stance.encoder import shipped_encoder
 from stance.features import as_sentence_frame, stem, tokenize
 
 
@@ -66,6 +69,30 @@ class PlainNgrams(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         matrix = self.vectorizer_.transform(as_sentence_frame(X)["text"])
+        return np.column_stack([model.predict_proba(matrix)[:, 1] for model in self.estimators_])
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_proba(X) >= 0.5).astype(int)
+
+
+class PlainEmbeddings(ClassifierMixin, BaseEstimator):
+    """Sentence embeddings of the text as written, with one class-balanced logistic regression per label."""
+
+    def __init__(self, labels=()):
+        self.labels = labels
+
+    def _embed(self, X) -> np.ndarray:
+        return shipped_encoder().encode(as_sentence_frame(X)["text"].tolist())
+
+    def fit(self, X, Y, groups=None):
+        matrix = self._embed(X)
+        self.estimators_ = [
+            LogisticRegression(class_weight="balanced", max_iter=1000).fit(matrix, column) for column in np.asarray(Y).T
+        ]
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        matrix = self._embed(X)
         return np.column_stack([model.predict_proba(matrix)[:, 1] for model in self.estimators_])
 
     def predict(self, X) -> np.ndarray:

@@ -57,12 +57,20 @@ def _library_versions() -> dict[str, str]:
 
 
 def build_card(
-    model, schema: Schema, data: LabelledSentences, paths: list[Path], evaluations: list[Evaluation]
+    model,
+    schema: Schema,
+    data: LabelledSentences,
+    paths: list[Path],
+    evaluations: list[Evaluation],
+    dev_evaluations: list[Evaluation] = (),
+    dev_path: Path | None = None,
+    name: str = "stance",
 ) -> dict:
     """The card as a plain dict (JSON-ready)."""
     features = model.features_
+    provenance = data.frame["provenance"] if "provenance" in data.frame else None
     return {
-        "model": "stance",
+        "model": name,
         "story": schema.story,
         "data": {
             "files": [Path(path).name for path in paths],
@@ -72,6 +80,11 @@ def build_card(
             "positives": {name: int(count) for name, count in zip(data.label_names, data.Y.sum(axis=0))},
             "unlabelled_rows": int((data.Y.sum(axis=1) == 0).sum()),
             "sources": {str(k): int(v) for k, v in data.frame["source"].value_counts().sort_index().items()},
+            "provenance": (
+                {str(k): int(v) for k, v in provenance.replace("", "unrecorded").value_counts().sort_index().items()}
+                if provenance is not None
+                else {"unrecorded": int(len(data.frame))}
+            ),
         },
         "labels": [
             {
@@ -85,8 +98,12 @@ def build_card(
         "parameters": {
             "C": model.C,
             "feature_groups": {
-                group: getattr(features, group) for group in ("ngrams", "actors", "cues", "quotes", "stems")
+                group: getattr(features, group)
+                for group in ("encoder", "ngrams", "actors", "cues", "quotes", "stems")
             },
+            "encoder": (
+                {"name": features.encoder_name_, "sha256": features.encoder_sha256_} if features.encoder else None
+            ),
             "meaning_weight": features.meaning_weight,
             "min_df": features.min_df,
             "n_features": int(len(features.get_feature_names_out())),
@@ -94,6 +111,20 @@ def build_card(
         "evaluation": {
             "method": "leave-one-source-out, predictions pooled over held-out sources",
             "models": [evaluation.as_dict() for evaluation in evaluations],
+        },
+        "development": (
+            {
+                "file": Path(dev_path).name,
+                "sha256": data_hash([dev_path]),
+                "method": "trained on all the training data, scored on the development set",
+                "models": [evaluation.as_dict() for evaluation in dev_evaluations],
+            }
+            if dev_path is not None
+            else None
+        ),
+        "error_counts": {
+            "training, sources left out (out of fold)": model.error_counts_,
+            "development set": getattr(model, "dev_error_counts_", None),
         },
         "libraries": _library_versions(),
     }
@@ -103,7 +134,7 @@ def card_markdown(card: dict) -> str:
     """A readable rendering of the card."""
     data = card["data"]
     lines = [
-        "# Model card: stance",
+        f"# Model card: {card['model']}",
         "",
         f"Story: {card['story']}",
         "",
@@ -129,6 +160,14 @@ def card_markdown(card: dict) -> str:
     for result in card["evaluation"]["models"]:
         cells = " | ".join(f"{result['per_label'][name]['f1']:.3f}" for name in label_names)
         lines.append(f"| {result['model']} | {result['macro_f1']:.3f} | {cells} |")
+    development = card.get("development")
+    if development:
+        lines += ["", f"## Development set ({development['file']})", "", development["method"] + ".", ""]
+        lines.append("| model | macro-F1 | " + " | ".join(f"F1 {name}" for name in label_names) + " |")
+        lines.append("|---|---:|" + "---:|" * len(label_names))
+        for result in development["models"]:
+            cells = " | ".join(f"{result['per_label'][name]['f1']:.3f}" for name in label_names)
+            lines.append(f"| {result['model']} | {result['macro_f1']:.3f} | {cells} |")
     parameters = card["parameters"]
     groups = ", ".join(name for name, on in parameters["feature_groups"].items() if on)
     lines += [
@@ -137,6 +176,11 @@ def card_markdown(card: dict) -> str:
         "",
         f"- One class-balanced logistic regression per label, C = {parameters['C']}",
         f"- Feature groups: {groups}; {parameters['n_features']} features; meaning weight {parameters['meaning_weight']}",
+        *(
+            [f"- Encoder: {parameters['encoder']['name']} (sha256 `{parameters['encoder']['sha256'][:16]}…`), not stored in the model file"]
+            if parameters.get("encoder")
+            else []
+        ),
         "",
         "## Libraries",
         "",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_fscore_support
 
@@ -56,14 +57,20 @@ class Evaluation:
         }
 
 
-def out_of_source_predictions(estimator, data: LabelledSentences) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Held-out predictions and probabilities for every sentence, each from a model that never saw its source."""
+def out_of_source_predictions(
+    estimator, data: LabelledSentences, held_out: list[str] | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Held-out predictions and probabilities for every sentence, each from a model that never saw its source.
+
+    ``held_out`` limits the folds to those sources (the others are always trained on, and
+    their rows keep zeros): scoring only real sentences needs only their sources' folds.
+    """
     groups = data.groups
     if groups is None:
         raise ValueError("leave-one-source-out needs a 'source' for every sentence")
-    sources = sorted(set(groups))
-    if len(sources) < 2:
-        raise ValueError(f"leave-one-source-out needs at least two sources; found {len(sources)}")
+    if len(set(groups)) < 2:
+        raise ValueError(f"leave-one-source-out needs at least two sources; found {len(set(groups))}")
+    sources = sorted(set(groups) if held_out is None else held_out)
     predictions = np.zeros_like(data.Y)
     probabilities = np.zeros(data.Y.shape, dtype=float)
     for source in sources:
@@ -88,15 +95,24 @@ def score(name: str, Y: np.ndarray, predictions: np.ndarray, label_names, folds:
 
 
 def leave_one_source_out(
-    models: dict[str, object], data: LabelledSentences, progress: Callable[[str], None] | None = None
+    models: dict[str, object],
+    data: LabelledSentences,
+    progress: Callable[[str], None] | None = None,
+    real_only: bool = False,
 ) -> list[Evaluation]:
-    """Evaluate each named model by leave-one-source-out on the same folds."""
+    """Evaluate each named model by leave-one-source-out on the same folds.
+
+    With ``real_only`` every source is still held out in turn, but only the real
+    sentences (see :func:`real_rows`) are scored.
+    """
+    rows = real_rows(data) if real_only else np.ones(len(data.frame), dtype=bool)
+    held_out = sorted(set(data.groups[rows])) if data.groups is not None else None
     results = []
     for name, estimator in models.items():
         if progress:
             progress(name)
-        predictions, _, sources = out_of_source_predictions(estimator, data)
-        results.append(score(name, data.Y, predictions, data.label_names, sources))
+        predictions, _, sources = out_of_source_predictions(estimator, data, held_out)
+        results.append(score(name, data.Y[rows], predictions[rows], data.label_names, sources))
     return results
 
 
@@ -155,3 +171,105 @@ def format_table(results: list[Evaluation], label_names) -> str:
             lines.append(f"  {name:<18}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}{s.support:>9}")
         lines.append("")
     return "\n".join(lines)
+
+
+def real_rows(data: LabelledSentences) -> np.ndarray:
+    """Rows labelled on real text (seed or user sentences), as opposed to sentences the team wrote.
+
+    A figure measured on written or counterfactual sentences says how well the model
+    imitates its writers; only this part says how it does on real coverage.
+    """
+    if "provenance" not in data.frame:
+        return np.ones(len(data.frame), dtype=bool)
+    return ~data.frame["provenance"].isin(["written", "counterfactual"]).to_numpy()
+
+
+def on_held_out_set(
+    models: dict[str, object],
+    training: LabelledSentences,
+    held_out: LabelledSentences,
+    progress: Callable[[str], None] | None = None,
+) -> list[Evaluation]:
+    """Fit each model on all the training data and score it on a set it never saw (the development set)."""
+    results = []
+    sources = sorted(set(held_out.frame["source"])) if "source" in held_out.frame else []
+    for name, estimator in models.items():
+        if progress:
+            progress(f"{name} on the development set")
+        model = clone(estimator).fit(training.frame, training.Y, groups=training.groups)
+        results.append(score(name, held_out.Y, model.predict(held_out.frame), held_out.label_names, sources))
+    return results
+
+
+@dataclass(frozen=True)
+class AdaptationPoint:
+    strategy: str
+    added: int
+    macro_f1: float
+    per_label: dict[str, float]
+
+
+def adaptation_curve(
+    estimator,
+    training: LabelledSentences,
+    pool: LabelledSentences,
+    choose: Callable[[object, object, int], np.ndarray],
+    sizes=(0, 10, 25, 50, 100),
+    random_repeats: int = 3,
+    progress: Callable[[str], None] | None = None,
+) -> list[AdaptationPoint]:
+    """How a model learns from its user's labels: add ``k`` labelled sentences of a new corpus
+    (``pool``) to the training data and score the rest of the corpus.
+
+    The sentences are picked the way ``stance suggest`` picks them (``choose(model,
+    candidates, k)`` returns row positions) and, for comparison, at random (the mean of
+    ``random_repeats`` draws). Each ``k`` is scored on the pool less the sentences added,
+    so no sentence is ever scored by a model that was trained on it.
+    """
+    first = clone(estimator).fit(training.frame, training.Y, groups=training.groups)
+    points = []
+    for strategy in ("suggest", "random"):
+        for k in sizes:
+            if k >= len(pool.frame):
+                break
+            draws = 1 if strategy == "suggest" or k == 0 else random_repeats
+            f1s = []
+            for draw in range(draws):
+                if progress:
+                    progress(f"{strategy} k={k}" + (f" draw {draw + 1}" if draws > 1 else ""))
+                if strategy == "suggest":
+                    chosen = np.asarray(choose(first, pool.frame, k), dtype=int)
+                else:
+                    chosen = np.random.default_rng(draw).choice(len(pool.frame), size=k, replace=False)
+                rest = np.setdiff1d(np.arange(len(pool.frame)), chosen)
+                model = first
+                if k:
+                    frame = pd.concat([training.frame, pool.frame.iloc[chosen]], ignore_index=True)
+                    Y = np.vstack([training.Y, pool.Y[chosen]])
+                    groups = None if training.groups is None else np.concatenate(
+                        [training.groups, pool.frame["source"].to_numpy()[chosen]]
+                    )
+                    model = clone(estimator).fit(frame, Y, groups=groups)
+                predicted = model.predict(pool.frame.iloc[rest])
+                f1s.append(score(strategy, pool.Y[rest], predicted, pool.label_names, []))
+            per_label = {
+                name: float(np.mean([result.per_label[name].f1 for result in f1s])) for name in pool.label_names
+            }
+            points.append(
+                AdaptationPoint(strategy, k, float(np.mean([result.macro_f1 for result in f1s])), per_label)
+            )
+    return points
+
+
+def format_adaptation(points: list[AdaptationPoint], label_names) -> str:
+    lines = [
+        "Adaptation (k labelled sentences of the new corpus added to training; scored on the rest of it)",
+        "",
+        f"  {'picked by':<10}{'k':>5}{'macro-F1':>10}" + "".join(f"{name:>15}" for name in label_names),
+    ]
+    for point in points:
+        lines.append(
+            f"  {point.strategy:<10}{point.added:>5}{point.macro_f1:>10.3f}"
+            + "".join(f"{point.per_label[name]:>15.3f}" for name in label_names)
+        )
+    return "\n".join(lines) + "\n"

@@ -131,6 +131,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         )
         self.error_counts_ = error_counts(self.labels, Y[scored], out_of_fold[scored] >= self.thresholds_)
         self.features_, self.estimators_ = self._fit_models(frame, Y)
+        self.n_sentences_ = len(frame)
         self.classes_ = np.asarray(self.labels, dtype=object)
         return self
 

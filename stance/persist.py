@@ -54,4 +54,21 @@ def load_model(path: Path | str):
         raise ModelFileError(f"holds a {type(model).__name__}, not a stance model", path=path)
     if not hasattr(model, "estimators_"):
         raise ModelFileError("holds an untrained stance model", path=path)
+    if not hasattr(model.features_, "encoder_sha256_"):
+        raise ModelFileError("was made by an older version of stance; train it again with 'stance train'", path=path)
+    if model.features_.encoder:
+        _check_encoder(model.features_, path)
     return model
+
+
+def _check_encoder(features, path: Path) -> None:
+    """A model names the encoder it was trained with; any other encoder would give it vectors it never saw."""
+    from stance.encoder import shipped_encoder
+
+    installed = shipped_encoder()
+    if installed.sha256 != features.encoder_sha256_:
+        raise ModelFileError(
+            f"was trained with encoder {features.encoder_name_} (sha256 {features.encoder_sha256_[:12]}…) but this "
+            f"installation has {installed.name} (sha256 {installed.sha256[:12]}…); train it again with 'stance train'",
+            path=path,
+        )

@@ -9,17 +9,23 @@ from pathlib import Path
 
 from stance.atomic import atomic_paths
 from stance.attribution import SpeakerTable
-from stance.baselines import KeywordRules, PlainNgrams
+from stance.baselines import KeywordRules, PlainEmbeddings, PlainNgrams
 from stance.card import build_card, card_json, card_markdown, card_paths, metric_changes, read_card
 from stance.errors import InputDataError
-from stance.evaluate import Evaluation, leave_one_source_out
+from stance.evaluate import Evaluation, leave_one_source_out, on_held_out_set
 from stance.features import StanceFeatures
 from stance.labels import LabelledSentences, read_labelled
-from stance.model import StanceClassifier
+from stance.model import StanceClassifier, error_counts
 from stance.persist import save_model
 from stance.schema import Schema, schema_beside
 
-FEATURE_GROUPS = ("ngrams", "actors", "cues", "quotes", "stems")
+FEATURE_GROUPS = ("encoder", "ngrams", "actors", "cues", "quotes", "stems")
+
+DEFAULT_FEATURES = {"encoder": True, "valence": True}
+"""The default model: the sentence encoder beside the symbolic groups that earned their place
+on the development set (see README, "The model and how well it does")."""
+FAST_FEATURES = {"encoder": False, "valence": True}
+"""The fast model: lexical groups only, for corpora of millions of sentences."""
 
 
 @dataclass(frozen=True)
@@ -45,23 +51,33 @@ def load_training_set(paths: list[Path]) -> TrainingSet:
     return TrainingSet(data=data, schema=schema, speakers=speakers, paths=list(paths))
 
 
-def stance_model(training: TrainingSet, **feature_switches: bool) -> StanceClassifier:
-    """An unfitted stance model configured from the schema and speaker table."""
-    features = StanceFeatures(lexicon=training.schema.lexicon(), speakers=training.speakers.entries, **feature_switches)
+def stance_model(training: TrainingSet, fast: bool = False, **feature_switches: bool) -> StanceClassifier:
+    """An unfitted stance model (the default or, with ``fast``, the lexical one) configured from
+    the schema and speaker table; ``feature_switches`` override single groups."""
+    switches = {**(FAST_FEATURES if fast else DEFAULT_FEATURES), **feature_switches}
+    features = StanceFeatures(lexicon=training.schema.lexicon(), speakers=training.speakers.entries, **switches)
     return StanceClassifier(labels=training.schema.label_names, features=features)
+
+
+def _baselines(training: TrainingSet) -> dict[str, object]:
+    keywords = {label.name: list(label.keywords) for label in training.schema.labels}
+    return {
+        "keyword rules": KeywordRules(labels=training.schema.label_names, keywords=keywords),
+        "word n-gram tf-idf": PlainNgrams(labels=training.schema.label_names),
+        "MiniLM + LR": PlainEmbeddings(labels=training.schema.label_names),
+    }
 
 
 def comparison_models(training: TrainingSet, ablation: bool = False) -> dict[str, object]:
     """The stance model and the two baselines (and, with ``ablation``, the model with each feature
     group switched from its default: off for the groups on by default, on for those off)."""
-    keywords = {label.name: list(label.keywords) for label in training.schema.labels}
     models: dict[str, object] = {
         "stance": stance_model(training),
-        "keyword rules": KeywordRules(labels=training.schema.label_names, keywords=keywords),
-        "word n-gram tf-idf": PlainNgrams(labels=training.schema.label_names),
+        "stance-fast": stance_model(training, fast=True),
+        **_baselines(training),
     }
     if ablation:
-        defaults = StanceFeatures().get_params()
+        defaults = {**StanceFeatures().get_params(), **DEFAULT_FEATURES}
         for group in FEATURE_GROUPS:
             switched = "without" if defaults[group] else "with"
             models[f"stance {switched} {group}"] = stance_model(training, **{group: not defaults[group]})
@@ -75,6 +91,28 @@ def evaluate(
     return leave_one_source_out(comparison_models(training, ablation), training.data, progress=progress)
 
 
+def evaluate_on_dev(
+    training: TrainingSet, dev: LabelledSentences, ablation: bool = False, progress: Callable[[str], None] | None = None
+) -> list[Evaluation]:
+    """Scores on the development set of every model of :func:`comparison_models`, trained on all the data."""
+    return on_held_out_set(comparison_models(training, ablation), training.data, dev, progress=progress)
+
+
+def load_dev_set(path: Path, training: TrainingSet) -> LabelledSentences:
+    """A development set, read against the training data's labels; it must share no sentence with it."""
+    if not Path(path).is_file():
+        raise InputDataError("no such development set file", path=path)
+    dev = read_labelled([path], training.schema.label_names, min_positives=1)
+    shared = set(dev.frame["text"]) & set(training.data.frame["text"])
+    if shared:
+        raise InputDataError(
+            f"shares {len(shared)} sentence(s) with the training data (for example {sorted(shared)[0][:60]!r}); "
+            "a development set must be kept out of training",
+            path=path,
+        )
+    return dev
+
+
 @dataclass(frozen=True)
 class TrainingResult:
     model: StanceClassifier
@@ -83,18 +121,39 @@ class TrainingResult:
     replaced: bool
 
 
-def train(paths: list[Path], out: Path, progress: Callable[[str], None] | None = None) -> TrainingResult:
-    """Fit on all the data, evaluate by leaving each source out, and write model and cards atomically.
+def train(
+    paths: list[Path],
+    out: Path,
+    fast: bool = False,
+    dev: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TrainingResult:
+    """Fit on all the data, evaluate by leaving each source out (and on the development set,
+    when one is given), and write model and cards atomically.
 
-    Nothing is written until everything has succeeded, and then each file is renamed
-    into place, so a failure leaves any previous model byte for byte as it was.
+    The development set's confusion counts are kept in the model: they are the best
+    estimate of its error rates on outlets it never saw, which reports use to correct
+    their shares. Nothing is written until everything has succeeded, and then each file
+    is renamed into place, so a failure leaves any previous model byte for byte as it was.
     """
     training = load_training_set(paths)
+    dev_set = load_dev_set(dev, training) if dev is not None else None
     if progress:
         progress("fitting the model")
-    model = stance_model(training).fit(training.data.frame, training.data.Y, groups=training.data.groups)
-    evaluations = evaluate(training, progress=progress) if training.data.groups is not None else []
-    card = build_card(model, training.schema, training.data, training.paths, evaluations)
+    model = stance_model(training, fast=fast).fit(training.data.frame, training.data.Y, groups=training.data.groups)
+    name = "stance-fast" if fast else "stance"
+    models = {name: stance_model(training, fast=fast), **_baselines(training)}
+    evaluations = (
+        leave_one_source_out(models, training.data, progress=progress) if training.data.groups is not None else []
+    )
+    dev_evaluations = []
+    model.dev_error_counts_ = None
+    if dev_set is not None:
+        model.dev_error_counts_ = error_counts(model.labels, dev_set.Y, model.predict(dev_set.frame))
+        dev_evaluations = on_held_out_set(models, training.data, dev_set, progress=progress)
+    card = build_card(
+        model, training.schema, training.data, training.paths, evaluations, dev_evaluations, dev, name=name
+    )
     previous = read_card(out) if Path(out).exists() else None
     json_path, markdown_path = card_paths(out)
     with atomic_paths([Path(out), json_path, markdown_path]) as (model_file, json_file, markdown_file):
