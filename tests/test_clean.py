@@ -174,7 +174,7 @@ def test_cleaning_is_idempotent(file):
 
 def test_furniture_rules_ship_with_the_package_and_compile():
     rules = default_rules()
-    assert rules.drop_line and rules.strip_prefix and rules.strip_suffix
+    assert rules.drop_line and rules.dateline and rules.strip_suffix
     assert all(isinstance(pattern, re.Pattern) for pattern in rules.drop_line)
 
 
