@@ -429,9 +429,20 @@ def _speaker_phrase(masked: str, table: SpeakerTable) -> tuple[str, str]:
 
 
 def _attribute(name: str, phrase: str, table: SpeakerTable) -> str:
-    """The side of a speaker: its own entry's first, else that of the role around it."""
+    """The side of a speaker: its own entry's first, else that of the role around it.
+
+    A bare surname in the table ("Wang") stands for one person; another of that name
+    ("Wang Jun, a scholar at Fudan University") takes the side of the role given.
+    """
     side = table.side_of(name)
-    return table.side_of(phrase) if side == UNKNOWN_SIDE else side
+    if side == UNKNOWN_SIDE:
+        return table.side_of(phrase)
+    words = name.split()
+    apposition = phrase[phrase.find(name) + len(name) :].lstrip() if name in phrase else ""
+    if len(words) > 1 and table.matches(name) == [words[0]] and apposition.startswith(","):
+        role_side = table.side_of(apposition)
+        return role_side if role_side != UNKNOWN_SIDE else side
+    return side
 
 
 def _referent(name: str, earlier: Sequence[tuple[str, str, str]]) -> tuple[str, str] | None:
