@@ -40,6 +40,7 @@ MAX_SPEAKER_WORDS = 10
 MAX_TAIL_WORDS = 8
 """Words allowed after the verb of a closing attribution (", the ministry said in a statement on Friday.")."""
 
+_SIDE = re.compile(r"[\w-]+")
 _QUOTE_MARK = re.compile('[“”"]')
 _TRAILING_TIME = re.compile(
     r"(?:\s+(?:on|late|early|earlier|last|this|next))?\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
@@ -125,6 +126,12 @@ class SpeakerTable:
             name, side = row.get("name", ""), row.get("side", "")
             if not name or not side:
                 raise InputDataError("a row needs both a name and a side", path=path, line=line)
+            if not _SIDE.fullmatch(side):
+                raise InputDataError(
+                    f"side {side!r} is not one word such as japan or analyst (quote a name that holds a comma)",
+                    path=path,
+                    line=line,
+                )
             entries[name] = side
             for alias in filter(None, (part.strip() for part in row.get("aliases", "").split(ALIAS_SEPARATOR))):
                 entries[alias] = side
@@ -137,17 +144,18 @@ class SpeakerTable:
         path = Path(corpus_dir) / SPEAKERS_NAME
         return cls.from_csv(path) if path.exists() else cls({})
 
-    def _found(self, phrase: str) -> list[str]:
-        """Table entries found in a phrase, in reading order."""
+    def _found(self, phrase: str) -> list[tuple[int, str]]:
+        """(position, entry) of the table entries found in a phrase, in reading order."""
         pattern = self._folded if phrase.isupper() else self._pattern
         if pattern is None:
             return []
-        return [self._by_folded_name.get(m.group(1).lower(), m.group(1)) if phrase.isupper() else m.group(1)
-                for m in pattern.finditer(phrase)]
+        if phrase.isupper():
+            return [(m.start(), self._by_folded_name[m.group(1).lower()]) for m in pattern.finditer(phrase)]
+        return [(m.start(), m.group(1)) for m in pattern.finditer(phrase)]
 
     def matches(self, phrase: str) -> list[str]:
         """Table entries found in a phrase, longest first."""
-        return sorted(set(self._found(phrase)), key=len, reverse=True)
+        return sorted({entry for _, entry in self._found(phrase)}, key=len, reverse=True)
 
     def canonical(self, phrase: str) -> str:
         """The name (not the alias) of the longest entry in the phrase, or ''."""
@@ -163,18 +171,14 @@ class SpeakerTable:
         is NHK). A piece that only says where someone is ("in Washington") counts last.
         """
         discourse = _discourse()
-        pattern = self._folded if phrase.isupper() else self._pattern
-        if pattern is None:
-            return UNKNOWN_SIDE
-        matches = list(pattern.finditer(phrase))
+        found = self._found(phrase)
         cuts = [0, *(m.end() for m in discourse.preposition.finditer(phrase)), len(phrase)]
         later = []
         for start, end in zip(cuts, cuts[1:]):
-            inside = [m for m in matches if start <= m.start() < end]
+            inside = [entry for position, entry in found if start <= position < end]
             if not inside:
                 continue
-            side = self.entries[self._by_folded_name.get(inside[-1].group(1).lower(), inside[-1].group(1))
-                                if phrase.isupper() else inside[-1].group(1)]
+            side = self.entries[inside[-1]]
             words = _words_of(phrase[start:end])
             if words[:1] and (words[0] in discourse.locative or words[:2] == ["based", "in"]):
                 later.append(side)
@@ -310,7 +314,7 @@ def _is_name(part: str) -> bool:
     """Whether a cleaned part reads as a name or a role phrase, not a clause or a marker."""
     discourse = _discourse()
     words = _words_of(part)
-    if not words or len(words) > MAX_SPEAKER_WORDS or "Q" in part.split():
+    if not words or len(words) > MAX_SPEAKER_WORDS or "“Q" in part:
         return False
     if discourse.clause_words & set(words) or words[0] in discourse.first_person:
         return False

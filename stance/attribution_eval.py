@@ -156,8 +156,7 @@ def same_speaker(predicted: str, expected: str, table: SpeakerTable) -> bool:
     shorter, longer = sorted((a, b), key=len)
     if longer[len(longer) - len(shorter):] == shorter:
         return True
-    canonical = getattr(table, "canonical", lambda name: "")
-    canonical_a, canonical_b = canonical(predicted), canonical(expected)
+    canonical_a, canonical_b = table.canonical(predicted), table.canonical(expected)
     return bool(canonical_a) and canonical_a == canonical_b
 
 

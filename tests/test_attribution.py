@@ -230,6 +230,7 @@ def test_corpus_without_speakers_csv_gives_every_speaker_side_unknown(tmp_path):
         ("name,party\nKono,japan\n", "name and side"),
         ("name,side\nKono,japan\n,us\n", "line 3"),
         ("name,side\nKono,\n", "line 2"),
+        ("name,side,aliases\nPentagon, the U.S. Defense Department,us\n", "line 2"),  # an unquoted comma
     ],
 )
 def test_bad_speakers_csv_is_an_input_error_naming_the_file(tmp_path, content, message):
