@@ -8,7 +8,9 @@ Prints, measured in this run on this machine:
 * peak memory (max RSS) of ``stance classify`` run as a subprocess on an M-line file;
 * wall time of ``stance train`` and ``stance evaluate`` on the seeds, as subprocesses;
 * sentences per second and peak memory of ``stance classify`` on a large input in one
-  process and with ``--engine dask`` on a local two-worker cluster (needs the dask extra).
+  process and with ``--engine dask`` on a local two-worker cluster (needs the dask extra);
+* precision and recall of the speaker and its side on the attribution test set
+  (``stance.attribution_eval``), when run from a checkout that has it.
 
 Sentences are the seed sentences repeated with a counter appended, so no two are
 identical and no cache can make the figures look better than they are.
@@ -126,6 +128,14 @@ def timings(labels_path: Path) -> None:
     print(f"stance evaluate on {labels_path}: {seconds:.1f} s (process wall time, imports included)")
 
 
+def attribution() -> None:
+    """Speaker and side precision and recall on the attribution test set (in a checkout only)."""
+    from stance.attribution_eval import DEFAULT_SET, report
+
+    if DEFAULT_SET.exists():
+        print(report(DEFAULT_SET))
+
+
 def main(argv: list[str] | None = None) -> None:
     from stance.paths import default_labels, default_model
 
@@ -141,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     labels_path = args.labels or default_labels()
     model_path = args.model or default_model()
+    attribution()
     throughput(labels_path, model_path, args.sentences, args.repeats)
     memory(labels_path, model_path, args.memory_lines)
     timings(labels_path)

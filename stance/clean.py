@@ -1,7 +1,8 @@
 """Turn an article's raw page text into clean paragraphs, before any sentence splitting.
 
 Web copies of news articles carry furniture (bylines, ad markers, contact lines,
-photo credits, comment prompts) that is not the article, and sometimes a sentence
+photo credits, comment prompts, datelines, sign-offs such as "(END)" or "Reporting
+by …") that is not the article, and sometimes a sentence
 broken over two lines or a caption printed twice. Removing these first keeps the
 sentence table to what the codebook calls sentences. The patterns are data
 (``stance/data/furniture.toml``); this module only applies them.
@@ -23,7 +24,7 @@ class FurnitureRules:
     """Compiled furniture patterns."""
 
     drop_line: tuple[re.Pattern[str], ...]
-    strip_prefix: tuple[re.Pattern[str], ...]
+    dateline: tuple[re.Pattern[str], ...]
     strip_suffix: tuple[re.Pattern[str], ...]
 
 
@@ -37,10 +38,10 @@ def default_rules() -> FurnitureRules:
 
 
 def _strip_furniture(line: str, rules: FurnitureRules) -> str:
-    """The line without credit prefixes and suffixes, or '' if the whole line is furniture."""
+    """The line without its dateline and credit suffixes, or '' if the whole line is furniture."""
     line = " ".join(line.split())
-    for pattern in rules.strip_prefix:
-        line = pattern.sub("", line)
+    for pattern in rules.dateline:
+        line = pattern.sub("", line, count=1)
     for pattern in rules.strip_suffix:
         line = pattern.sub("", line)
     line = line.strip()

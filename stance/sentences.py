@@ -7,6 +7,7 @@ download, which the tool never makes. The abbreviation list is package data.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -19,6 +20,10 @@ from stance.clean import clean_paragraphs
 from stance.corpus import Article, iter_corpus, read_article, read_corpus
 from stance.resources import read_word_list
 
+MAX_SENTENCE_CHARS = 2_000
+"""Longer than any sentence of news copy: a longer run is a line with no full stop (a
+table, a dump, a page of script), cut at this length so that no row is megabytes."""
+
 SENTENCE_COLUMNS = (
     "id",
     "source",
@@ -30,6 +35,10 @@ SENTENCE_COLUMNS = (
     "speaker",
     "speaker_side",
 )
+
+
+class SentenceWarning(UserWarning):
+    """Something in an article's text the splitter had to force, worth telling the user."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +64,46 @@ def sentence_tokenizer() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(parameters)
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of one paragraph, exactly as written (no character is changed or dropped)."""
-    tokenizer = sentence_tokenizer()
-    return [paragraph[start:end] for start, end in tokenizer.span_tokenize(paragraph)]
+def _joined_spans(paragraph: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with each piece opening in lower case joined to the one before: no sentence opens
+    in lower case, so a stop before one is stray ('“… consequences.” the KCNA said.')."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and paragraph[start:end][:1].islower():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _cut(paragraph: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """A span cut into pieces of at most ``limit`` characters, at the last space before it when
+    there is one (a piece never begins or ends with a space)."""
+    while end - start > limit:
+        space = paragraph.rfind(" ", start + 1, start + limit + 1)
+        stop = space if space > start else start + limit
+        yield start, stop
+        start = stop + 1 if space > start else stop
+    yield start, end
+
+
+def split_sentences(paragraph: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """Sentences of one paragraph, exactly as written (no character is changed or dropped).
+
+    A run longer than ``limit`` characters is cut at a space before the limit, with one
+    warning for the paragraph.
+    """
+    spans = _joined_spans(paragraph, sentence_tokenizer().span_tokenize(paragraph))
+    if any(end - start > limit for start, end in spans):
+        longest = max(end - start for start, end in spans)
+        warnings.warn(
+            f"a sentence of {longest:,} characters (a line with no full stop?) was cut into pieces of at most "
+            f"{limit:,}",
+            SentenceWarning,
+            stacklevel=2,
+        )
+        spans = [piece for start, end in spans for piece in _cut(paragraph, start, end, limit)]
+    return [paragraph[start:end] for start, end in spans]
 
 
 def article_sentences(article: Article, speakers: SpeakerTable) -> Iterator[Sentence]:

@@ -174,7 +174,7 @@ def test_cleaning_is_idempotent(file):
 
 def test_furniture_rules_ship_with_the_package_and_compile():
     rules = default_rules()
-    assert rules.drop_line and rules.strip_prefix and rules.strip_suffix
+    assert rules.drop_line and rules.dateline and rules.strip_suffix
     assert all(isinstance(pattern, re.Pattern) for pattern in rules.drop_line)
 
 
@@ -189,3 +189,77 @@ def test_furniture_rules_ship_with_the_package_and_compile():
 )
 def test_credit_rules_remove_only_the_credit(line, kept):
     assert clean_paragraphs(line) == [kept]
+
+
+# -- datelines and sign-offs of other outlets --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SEOUL, Nov. 22 (Yonhap) -- South Korea said it would keep the pact.",
+        "TOKYO (AP) — South Korea said it would keep the pact.",
+        "(Bloomberg) -- South Korea said it would keep the pact.",
+        "SEOUL, South Korea (AP) — South Korea said it would keep the pact.",
+        "WASHINGTON — South Korea said it would keep the pact.",
+        "NEW YORK, Nov. 21 (Yonhap) -- South Korea said it would keep the pact.",
+        "TOKYO (Reuters) - South Korea said it would keep the pact.",
+        "TOKYO, Nov. 22 (Jiji Press)--South Korea said it would keep the pact.",
+        "Pyongyang, November 23 (KCNA) -- South Korea said it would keep the pact.",
+        "BEIJING, Nov. 25, 2019 (Xinhua) -- South Korea said it would keep the pact.",
+    ],
+)
+def test_dateline_is_stripped_and_the_sentence_kept(line):
+    assert clean_paragraphs(line) == ["South Korea said it would keep the pact."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "U.S. officials — two of them — said the pact would survive.",
+        "Seoul — not Tokyo — blinked first.",
+        "GSOMIA lets the allies share data within hours.",
+        "In 2019 - a year of feuds - the pact nearly died.",
+    ],
+)
+def test_line_opening_like_a_dateline_but_without_one_is_kept_whole(line):
+    assert clean_paragraphs(line) == [line]
+
+
+@pytest.mark.parametrize(
+    "sign_off",
+    [
+        "(END)",
+        "kdh@yna.co.kr",
+        "Reporting by Kaori Sato; Editing by Peter Lang",
+        "(Additional reporting by Hyonhee Shin; editing by Robert Birsel)",
+        "Writing by Jane Roe",
+        "Copyright 2019 China Daily. All rights reserved.",
+        "All rights reserved.",
+        "Associated Press writer Mari Yamaguchi in Tokyo contributed to this report.",
+        "Choe Sang-Hun contributed reporting from Seoul.",
+        "Contact: newsdesk@example.com",
+        "Follow the author on Twitter @example",
+    ],
+)
+def test_sign_off_line_is_dropped(sign_off):
+    assert clean_paragraphs(f"Seoul kept the pact.\n{sign_off}") == ["Seoul kept the pact."]
+
+
+def test_end_mark_closing_the_last_paragraph_is_stripped():
+    assert clean_paragraphs("The talks will resume next month, he said. (END)") == [
+        "The talks will resume next month, he said."
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The ministry said in an e-mail that the talks would resume.",
+        "Hundreds of readers wrote to letters@example.com to say that the newspaper had been far too quick to blame "
+        "Seoul for the collapse of the pact, and the editors promised to answer every one of them this week.",
+        "Reporters were told the pact would end at midnight.",
+    ],
+)
+def test_sentences_that_mention_mail_or_reporting_are_kept(line):
+    assert clean_paragraphs(line) == [line]

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from stance.corpus import Article
 from stance.attribution import SpeakerTable
-from stance.sentences import SENTENCE_COLUMNS, article_sentences, split_sentences
+from stance.sentences import (
+    MAX_SENTENCE_CHARS,
+    SENTENCE_COLUMNS,
+    SentenceWarning,
+    article_sentences,
+    split_sentences,
+)
 
 # -- splitting one paragraph ---------------------------------------------------------------------
 
@@ -234,3 +240,65 @@ def test_seed_text_words_all_reach_the_table_in_order(seed_table):
     expected = re.sub(r"\s+", "", "".join(clean_paragraphs(text)))
     got = re.sub(r"\s+", "", "".join(seed_table[seed_table["source"] == "breitbart"]["text"]))
     assert got == expected
+
+
+def test_seeds_split_into_exactly_the_sentences_of_the_hand_labels(seed_table):
+    """seeds/labels.csv names each sentence source-paragraph-sentence: splitting must not move one."""
+    import pandas as pd
+
+    labels = pd.read_csv(SEEDS / "labels.csv", keep_default_na=False)
+    assert seed_table["id"].tolist() == labels["id"].tolist()
+    assert seed_table["text"].tolist() == labels["text"].tolist()
+
+
+# -- stray stops and over-long runs ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "“The puppets will pay dearly for this.” the KCNA said.",
+        '"Nothing has changed in our position." the envoy added.',
+        "“Why now, of all times?” he asked.",
+        "The agency called the move a betrayal. the KCNA said.",
+    ],
+    ids=["curly-quote", "straight-quote", "question", "no-quote"],
+)
+def test_piece_opening_in_lower_case_stays_with_the_sentence_before(paragraph):
+    assert split_sentences(paragraph) == [paragraph]
+
+
+def test_sentence_opening_in_capitals_after_a_stop_is_still_split():
+    assert split_sentences("“It is over.” The envoy left. the KCNA said.") == [
+        "“It is over.”", "The envoy left. the KCNA said."
+    ]
+
+
+def test_overlong_run_is_cut_at_spaces_with_one_warning():
+    paragraph = " ".join(f"word{i}" for i in range(3_000))  # about 26,000 characters, no full stop
+    with pytest.warns(SentenceWarning) as caught:
+        pieces = split_sentences(paragraph, limit=1_000)
+    assert len(caught) == 1
+    assert all(0 < len(piece) <= 1_000 for piece in pieces)
+    assert all(piece == piece.strip() for piece in pieces)
+    assert " ".join(pieces).split() == paragraph.split()
+
+
+def test_overlong_run_without_a_space_is_cut_at_the_limit():
+    with pytest.warns(SentenceWarning):
+        pieces = split_sentences("x" * 2_500, limit=1_000)
+    assert [len(piece) for piece in pieces] == [1_000, 1_000, 500]
+
+
+def test_paragraph_of_sentences_under_the_limit_gives_no_warning(recwarn):
+    split_sentences("A short sentence. Another one follows it.", limit=30)
+    assert not [w for w in recwarn if issubclass(w.category, SentenceWarning)]
+
+
+def test_article_with_a_megabyte_line_gives_no_megabyte_sentence():
+    line = "data " * 400_000  # 2 MB with no full stop
+    article = Article(file="a.txt", source="src", outlet="Outlet", published="", headline="", text=f"Pact Talks Resume\n\n{line}")
+    with pytest.warns(SentenceWarning):
+        rows = list(article_sentences(article, SpeakerTable({})))
+    assert max(len(row.text) for row in rows) <= MAX_SENTENCE_CHARS
+    assert sum(len(row.text.split()) for row in rows) == 400_003
