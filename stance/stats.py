@@ -31,6 +31,11 @@ def wilson_interval(successes: int, total: int, z: float = Z_95) -> tuple[float,
     return max(0.0, min(share, centre - half_width)), min(1.0, max(share, centre + half_width))
 
 
+def format_p(p_value: float) -> str:
+    """A p-value as a report prints it: 'p = 0.012', and 'p < 0.001' rather than 'p = 0.000'."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
 def holm_adjust(p_values: list[float]) -> list[float]:
     """Holm-Bonferroni adjusted p-values, in the input order (monotone, capped at 1)."""
     order = sorted(range(len(p_values)), key=lambda index: p_values[index])

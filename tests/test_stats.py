@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from stance.stats import ALPHA, Z_95, compare_sources, holm_adjust, wilson_interval
+from stance.stats import ALPHA, Z_95, compare_sources, format_p, holm_adjust, wilson_interval
 
 # -- wilson_interval ----------------------------------------------------------------------------------------
 
@@ -169,3 +169,11 @@ def test_comparison_significance_is_strictly_below_alpha():
     below = dataclasses.replace(comparison, p_adjusted=math.nextafter(ALPHA, 0))
     assert not at_alpha.significant
     assert below.significant
+
+
+@pytest.mark.parametrize(
+    "p_value, text",
+    [(0.0, "p < 0.001"), (0.000999, "p < 0.001"), (0.001, "p = 0.001"), (0.0123, "p = 0.012"), (1.0, "p = 1.000")],
+)
+def test_p_values_below_one_in_a_thousand_are_never_printed_as_zero(p_value, text):
+    assert format_p(p_value) == text
