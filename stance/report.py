@@ -152,7 +152,7 @@ def mark_duplicates(table: pd.DataFrame) -> list[DuplicateGroup]:
     articles = table.groupby("file", sort=True)["text"].agg(" ".join).to_dict()
     groups = near_duplicates(articles)
     copy_of = {copy: group.kept for group in groups for copy in group.copies}
-    table["duplicate_of"] = table["file"].map(copy_of).fillna("")
+    table["duplicate_of"] = [copy_of.get(name, "") for name in table["file"]]
     return groups
 
 
