@@ -23,7 +23,7 @@ RULE = "#d0d0d0"
 PANEL_WIDTH = 4.6
 """Inches: at 100% an SVG panel is 442 px wide, so a 390 px phone shrinks its text only by a fifth."""
 FONT = 11
-LABEL_CHARACTERS = 26
+LABEL_CHARACTERS = 28
 
 
 def _save(figure, png_path: Path) -> str:
@@ -35,7 +35,11 @@ def _save(figure, png_path: Path) -> str:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
+    """A long label cut in the middle: its end often tells two sources of one outlet apart."""
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    keep = LABEL_CHARACTERS - 1
+    return label[: keep - keep // 2] + "…" + label[-(keep // 2) :]
 
 
 def share_panel(
