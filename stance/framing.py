@@ -15,7 +15,7 @@ import pandas as pd
 
 from stance.model import unsure_share
 from stance.quantify import Corrected, ErrorCounts, correct, difference_interval
-from stance.stats import Comparison, compare_sources, format_p, wilson_interval
+from stance.stats import Comparison, compare_sources, compare_with_rest, format_p, wilson_interval
 
 OWN_VOICE = "own voice"
 UNATTRIBUTED = "unattributed quotation"
@@ -24,6 +24,8 @@ MIN_EVIDENCE_SHARE = 0.5
 MIN_KAPPA_SENTENCES = 20
 """Below this many hand-labelled sentences Cohen's kappa swings by a few sentences: it is not shown."""
 ALL_SOURCES = "(all)"
+MAX_PAIRWISE_SOURCES = 30
+"""Up to this many sources each pair is tested; past it, each source against the rest."""
 
 Share = Corrected
 """A source's share of one stance: raw, with its Wilson interval, and corrected for the model's errors."""
@@ -197,6 +199,7 @@ def agreement(rows: pd.DataFrame, stances: list[str]) -> dict[str, dict[str, flo
 
 
 def comparisons(table: pd.DataFrame, sources: list[str], stances: list[str]) -> list[Comparison]:
+    """Each pair of sources per stance, or each source against the rest when there are many."""
     grouped = table.groupby("source")[stances].sum()
     sizes = table.groupby("source").size()
     counts = {
@@ -207,7 +210,7 @@ def comparisons(table: pd.DataFrame, sources: list[str], stances: list[str]) -> 
         }
         for stance in stances
     }
-    return compare_sources(counts)
+    return compare_sources(counts) if len(sources) <= MAX_PAIRWISE_SOURCES else compare_with_rest(counts)
 
 
 def holds_when_corrected(comparison: Comparison, errors: dict[str, ErrorCounts] | None) -> bool:

@@ -20,6 +20,7 @@ same from run to run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -85,11 +86,23 @@ def _observed_draws(count: int, total: int, rng: np.random.Generator, size: int)
     return rng.beta(count + 0.5, total - count + 0.5, size)
 
 
-def _corrected_draws(observed: np.ndarray, tpr: np.ndarray, fpr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+@lru_cache(maxsize=64)
+def _draws(errors: ErrorCounts, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rate draws and the uniform draws of one label, made once per report: a corpus of a thousand
+    sources corrects thousands of shares with the same four labels' counts. Read-only."""
+    rng = np.random.default_rng(seed)
+    tpr, fpr = errors.draw_rates(rng, DRAWS)
+    uniform = rng.uniform(0, 1, DRAWS)
+    for values in (tpr, fpr, uniform):
+        values.flags.writeable = False
+    return tpr, fpr, uniform
+
+
+def _corrected_draws(observed: np.ndarray, tpr: np.ndarray, fpr: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """Adjusted shares of each draw; a draw whose rates cannot separate the label says nothing (uniform)."""
     informative = (tpr - fpr) >= MIN_SEPARATION
     safe_tpr = np.where(informative, tpr, fpr + 1.0)
-    return np.where(informative, adjusted_share(observed, safe_tpr, fpr), rng.uniform(0, 1, len(observed)))
+    return np.where(informative, adjusted_share(observed, safe_tpr, fpr), uniform)
 
 
 def correct(count: int, total: int, errors: ErrorCounts | None, seed: int = SEED) -> Corrected:
@@ -101,9 +114,9 @@ def correct(count: int, total: int, errors: ErrorCounts | None, seed: int = SEED
     low, high = wilson_interval(count, total)
     if errors is None or total == 0 or errors.tpr - errors.fpr < MIN_SEPARATION:
         return Corrected(count, total, low, high, None, None, None)
-    rng = np.random.default_rng(seed)
-    tpr, fpr = errors.draw_rates(rng, DRAWS)
-    draws = _corrected_draws(_observed_draws(count, total, rng, DRAWS), tpr, fpr, rng)
+    tpr, fpr, uniform = _draws(errors, seed)
+    rng = np.random.default_rng([seed, count, total])
+    draws = _corrected_draws(_observed_draws(count, total, rng, DRAWS), tpr, fpr, uniform)
     point = float(adjusted_share(count / total, errors.tpr, errors.fpr))
     corrected_low, corrected_high = np.percentile(draws, [2.5, 97.5])
     return Corrected(
@@ -119,10 +132,10 @@ def difference_interval(
     Both sources are labelled by the same model, so each draw applies one pair of rates to
     both: the rates' uncertainty scales the difference but does not invent one.
     """
-    rng = np.random.default_rng(seed)
-    tpr, fpr = errors.draw_rates(rng, DRAWS)
-    first = _corrected_draws(_observed_draws(*a, rng, DRAWS), tpr, fpr, rng)
-    second = _corrected_draws(_observed_draws(*b, rng, DRAWS), tpr, fpr, rng)
+    tpr, fpr, uniform = _draws(errors, seed)
+    rng = np.random.default_rng([seed, *a, *b])
+    first = _corrected_draws(_observed_draws(*a, rng, DRAWS), tpr, fpr, uniform)
+    second = _corrected_draws(_observed_draws(*b, rng, DRAWS), tpr, fpr, rng.uniform(0, 1, DRAWS))
     low, high = np.percentile(first - second, [2.5, 97.5])
     return float(low), float(high)
 

@@ -44,6 +44,7 @@ from stance.near_duplicates import DuplicateGroup, near_duplicates
 from stance.persist import load_model
 from stance.quantify import error_counts_of
 from stance.schema import SCHEMA_NAME, Schema, load_schema
+from stance.stats import REST
 from stance.sentences import sentence_table
 from stance.timeline import draw_timeline
 from stance.trust import corpus_name, trust_statements
@@ -51,6 +52,8 @@ from stance.trust import corpus_name, trust_statements
 LABELS_NAME = "labels.csv"
 MAX_FINDINGS = 30
 """Findings listed on the page; all of them are in differences.csv."""
+MAX_SHOWN_SOURCES = 40
+"""Sources detailed in the report (the largest, by sentences counted); every source is in the CSV files."""
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Report:
     n_findings: int
     n_raw_significant: int
     n_comparisons: int
+    pairwise: bool
     n_sentences: int
     thresholds: dict[str, float]
     trust: list[str]
@@ -83,10 +87,22 @@ class Report:
         return self.side_names.get(side) or side.replace("_", " ")
 
     @property
+    def shown(self) -> list[SourceFraming]:
+        """The sources the pages detail: all of them, or the largest when there are many (in name order)."""
+        if len(self.sources) <= MAX_SHOWN_SOURCES:
+            return self.sources
+        largest = sorted(self.sources, key=lambda framing: (-framing.n_sentences, framing.source))[:MAX_SHOWN_SOURCES]
+        return sorted(largest, key=lambda framing: framing.source)
+
+    @property
+    def hidden(self) -> int:
+        return len(self.sources) - len(self.shown)
+
+    @property
     def share_rows(self) -> list[tuple[str, int, dict[str, Share]]]:
-        """(name, sentences, shares) of all sources pooled, then of each source."""
+        """(name, sentences, shares) of all sources pooled, then of each source shown."""
         return [("All sources", self.n_sentences, self.pooled)] + [
-            (framing.outlet, framing.n_sentences, framing.shares) for framing in self.sources
+            (framing.outlet, framing.n_sentences, framing.shares) for framing in self.shown
         ]
 
     def label_names(self, cell: str) -> str:
@@ -256,7 +272,7 @@ def analyse(
                 framing.disagreements = labelled[labelled["labels"] != labelled["hand_labels"]].sort_values("id")
         framings.append(framing)
 
-    outlets = {source: info.outlet for source, info in infos.items()}
+    outlets = {source: info.outlet for source, info in infos.items()} | {REST: "the other sources together"}
     tests = comparisons(counted, [f.source for f in framings if f.n_sentences], stances)
     raw_significant = [c for c in tests if c.significant]
     kept = sorted(
@@ -273,6 +289,7 @@ def analyse(
         n_findings=len(kept),
         n_raw_significant=len(raw_significant),
         n_comparisons=len(tests),
+        pairwise=not any(c.source_b == REST for c in tests),
         n_sentences=len(counted),
         thresholds=thresholds,
         trust=trust_statements(card, sources, measured_on, display),
@@ -367,7 +384,7 @@ def draw_share_charts(report: Report, folder: Path) -> list[tuple[str, str, str]
     """(stance, SVG, PNG name) of each stance's dot-and-interval panel; all sources pooled on top."""
     from stance import charts
 
-    shown = [framing for framing in report.sources if framing.n_sentences]  # a source made of copies has none
+    shown = [framing for framing in report.shown if framing.n_sentences]  # a source made of copies has none
     labels = ["all sources"] + [framing.outlet for framing in shown]
     shares = [report.pooled] + [framing.shares for framing in shown]
     panels = []
@@ -425,7 +442,7 @@ def build(
         context = {"report": report, "panels": panels, "timeline": timeline}
         (staging / "index.html").write_text(environment.get_template("index.html").render(**context), encoding="utf-8")
         (staging / "index.md").write_text(environment.get_template("index.md").render(**context), encoding="utf-8")
-        for framing in report.sources:
+        for framing in report.shown:
             page = environment.get_template("source.md").render(report=report, framing=framing)
             (staging / f"{framing.source}.md").write_text(page, encoding="utf-8")
         columns = SENTENCE_COLUMNS_OUT + ["labels"] + report.stances + [f"p_{s}" for s in report.stances]
