@@ -89,19 +89,28 @@ def time_panel(
     high: np.ndarray,
     counts: list[int],
     png_path: Path,
+    outlets: list[tuple[str, np.ndarray]] = (),
 ) -> str:
     """One stance over time: the corrected share of all sources per period, with its interval, and the
-    number of sentences behind each point written beside it."""
-    figure = Figure(figsize=(PANEL_WIDTH, 2.9), layout="constrained")
+    number of sentences behind each point under it; ``outlets`` adds a few outlets' own
+    shares (NaN where an outlet has nothing that period) as thin lines, without intervals."""
+    height = (3.3 if outlets else 2.9) + (1.0 if len(periods) > 6 else 0.0)
+    figure = Figure(figsize=(PANEL_WIDTH, height), layout="constrained")
     axes = figure.subplots()
     x = np.arange(len(periods))
+    styles = ("--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)))
+    for (label, values), style in zip(outlets, styles):
+        axes.plot(x, values * 100, linestyle=style, marker="o", markerfacecolor="white", color="#5a5a5a",
+                  markersize=4, linewidth=1, label=_short(label))
     axes.vlines(x, low * 100, high * 100, color=INK, linewidth=1.4)
-    axes.plot(x, corrected * 100, "o-", color=INK, markersize=5, linewidth=0.8)
-    top = min(100, max(10, float(np.nanmax(high)) * 100 * 1.15))
-    for position, value, count in zip(x, corrected, counts):
-        axes.annotate(f"n={count}", (position, float(value) * 100), textcoords="offset points", xytext=(4, 4),
-                      fontsize=FONT - 2)
-    axes.set_xticks(x, periods, fontsize=FONT - 1, rotation=45 if len(periods) > 5 else 0, ha="right" if len(periods) > 5 else "center")
+    axes.plot(x, corrected * 100, "o-", color=INK, markersize=5, linewidth=0.8, label="all sources")
+    highest = [float(np.nanmax(high))]
+    highest += [float(np.nanmax(values)) for _, values in outlets if np.any(~np.isnan(values))]
+    top = min(100, max(10, max(highest) * 100 * 1.15))
+    # The count behind each point rides on its tick label: written beside the points they collide.
+    many = len(periods) > 6
+    ticks = [f"{period} · n={count}" if many else f"{period}\nn={count}" for period, count in zip(periods, counts)]
+    axes.set_xticks(x, ticks, fontsize=FONT - 2, rotation=90 if many else 0)
     axes.set_ylim(0, top)
     axes.set_ylabel("% of sentences", fontsize=FONT)
     axes.tick_params(axis="y", labelsize=FONT)
@@ -109,6 +118,8 @@ def time_panel(
     axes.grid(True, axis="y", color=RULE, linewidth=0.6)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+    if outlets:
+        figure.legend(fontsize=FONT - 2, loc="outside lower center", ncols=2, frameon=False)
     return _save(figure, png_path)
 
 

@@ -20,6 +20,8 @@ from stance.corpus import article_details
 from stance.framing import ALL_SOURCES, shares_of
 
 MIN_SPAN_DAYS = 28
+MAX_OUTLET_LINES = 4
+"""Outlets drawn on their own over time: the largest of those dated in two periods or more."""
 MAX_WEEKLY_SPAN_DAYS = 120
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -88,6 +90,21 @@ def timeline_frame(counted: pd.DataFrame, stances: list[str], errors) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def _outlets_over_time(frame: pd.DataFrame, report) -> list[tuple[str, str]]:
+    """(source, outlet) of the largest sources with sentences in two periods or more."""
+    per_source = frame[(frame["source"] != ALL_SOURCES) & (frame["label"] == report.stances[0])]
+    spread = per_source.groupby("source").agg(periods=("period", "nunique"), sentences=("sentences", "sum"))
+    spread = spread[spread["periods"] >= 2].sort_values(["sentences"], ascending=False, kind="stable")
+    names = {framing.source: framing.outlet for framing in report.sources}
+    return [(source, names.get(source, source)) for source in spread.index[:MAX_OUTLET_LINES]]
+
+
+def _series(frame: pd.DataFrame, source: str, stance: str, periods: list[str]) -> np.ndarray:
+    rows = frame[(frame["source"] == source) & (frame["label"] == stance)].set_index("period")
+    column = "share" if rows["corrected"].isna().any() else "corrected"
+    return rows[column].reindex(periods).to_numpy(dtype=float)
+
+
 def draw_timeline(report, table: pd.DataFrame, corpus_dir: Path | str, folder: Path) -> Timeline | None:
     """The over-time section's data and charts, or None when the corpus spans a few weeks or less."""
     from stance import charts
@@ -102,6 +119,7 @@ def draw_timeline(report, table: pd.DataFrame, corpus_dir: Path | str, folder: P
     frame = timeline_frame(counted, report.stances, report.errors)
     pooled = frame[frame["source"] == ALL_SOURCES]
     periods = sorted(pooled["period"].unique())
+    outlets = _outlets_over_time(frame, report)
     panels = []
     for stance in report.stances:
         rows = pooled[pooled["label"] == stance].set_index("period").loc[periods]
@@ -110,7 +128,10 @@ def draw_timeline(report, table: pd.DataFrame, corpus_dir: Path | str, folder: P
         low = rows["low" if uncorrected else "corrected_low"].to_numpy(dtype=float)
         high = rows["high" if uncorrected else "corrected_high"].to_numpy(dtype=float)
         name = f"over-time-{stance}.png"
-        svg = charts.time_panel(report.display[stance], periods, point, low, high, list(rows["sentences"]), folder / name)
+        lines = [(outlet, _series(frame, source, stance, periods)) for source, outlet in outlets]
+        svg = charts.time_panel(
+            report.display[stance], periods, point, low, high, list(rows["sentences"]), folder / name, lines
+        )
         panels.append((stance, svg, name))
     undated = sum(1 for file in published if file not in periods_of)
     return Timeline(unit, periods, frame, panels, undated)
