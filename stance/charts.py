@@ -1,7 +1,10 @@
-"""Charts for the report, drawn with matplotlib: a heatmap of stance shares and a bar chart
-with 95% intervals. Each is returned as SVG text (embedded in the one-file HTML report)
-and written as PNG (for the Markdown report). Fixed SVG ids and no date in the metadata
-keep the files byte-identical from run to run.
+"""Charts for the report, drawn with matplotlib: one dot-and-interval panel per stance, sources
+down the side, and the same by period when the corpus spans some weeks. Each is returned as
+SVG text (embedded in the one-file HTML report) and written as PNG (for the Markdown report).
+Fixed SVG ids and no date in the metadata keep the files byte-identical from run to run.
+
+One panel per stance, sources on one axis, scales to dozens of sources without a legend to
+decode; text is sized for the panel to stay legible when a phone shrinks it to 360 px.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global fig
 
 matplotlib.rcParams["svg.hashsalt"] = "stance"
 matplotlib.rcParams["svg.fonttype"] = "none"
-# Hatches and a sequential, greyscale-safe map keep the charts legible in print.
-BAR_HATCHES = ("", "//", "..", "xx", "\\\\", "++")
-BAR_GREYS = ("#1b1b1b", "#5a5a5a", "#8c8c8c", "#bdbdbd", "#3f6fa0", "#d9d9d9")
+INK = "#1b1b1b"
+RULE = "#d0d0d0"
+PANEL_WIDTH = 4.6
+"""Inches: at 100% an SVG panel is 442 px wide, so a 390 px phone shrinks its text only by a fifth."""
+FONT = 11
+LABEL_CHARACTERS = 28
 
 
 def _save(figure, png_path: Path) -> str:
@@ -28,56 +34,92 @@ def _save(figure, png_path: Path) -> str:
     return svg[svg.index("<svg") :]  # drop the XML prolog: the SVG goes inline in HTML
 
 
-def heatmap(shares: np.ndarray, sources: list[str], stances: list[str], png_path: Path) -> str:
-    """Sources x stances, cell = share of the source's sentences carrying the stance."""
-    figure = Figure(figsize=(1.6 + 1.7 * len(stances), 1.2 + 0.55 * len(sources)), layout="constrained")
+def _short(label: str) -> str:
+    """A long label cut in the middle: its end often tells two sources of one outlet apart."""
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    keep = LABEL_CHARACTERS - 1
+    return label[: keep - keep // 2] + "…" + label[-(keep // 2) :]
+
+
+def share_panel(
+    title: str,
+    labels: list[str],
+    raw: np.ndarray,
+    corrected: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    png_path: Path,
+) -> str:
+    """One stance: per row (source), the corrected share as a dot with its 95% interval and the raw
+    share as a hollow mark. Where a share has no correction, pass it as ``corrected`` with its own
+    interval and ``raw`` as NaN."""
+    rows = len(labels)
+    figure = Figure(figsize=(PANEL_WIDTH, 1.2 + 0.24 * rows), layout="constrained")
     axes = figure.subplots()
-    image = axes.imshow(shares * 100, cmap="Greys", vmin=0, vmax=max(5.0, float(np.nanmax(shares * 100))), aspect="auto")
-    axes.set_xticks(range(len(stances)), stances)
-    axes.set_yticks(range(len(sources)), sources)
-    axes.set_xlabel("stance")
-    axes.set_ylabel("source")
-    axes.set_title("Share of each source's sentences carrying a stance (%)")
-    threshold = image.norm.vmax * 0.55
-    for row in range(len(sources)):
-        for column in range(len(stances)):
-            value = shares[row, column] * 100
-            axes.text(
-                column, row, f"{value:.0f}%", ha="center", va="center", color="white" if value > threshold else "black"
-            )
-    figure.colorbar(image, ax=axes, label="% of sentences")
+    positions = np.arange(rows)[::-1]
+    with np.errstate(invalid="ignore"):
+        axes.hlines(positions, low * 100, high * 100, color=INK, linewidth=1.4)
+    handles = []
+    if not np.all(np.isnan(raw)):  # a ring under the dot, so that a raw share equal to the corrected one shows
+        handles += axes.plot(raw * 100, positions, "o", markerfacecolor="white", markeredgecolor=INK, markersize=8,
+                             markeredgewidth=1, label="raw (model's count)")
+    handles += axes.plot(corrected * 100, positions, "o", color=INK, markersize=4.5, label="corrected, 95% interval")
+    axes.axhline(rows - 1.5, color=RULE, linewidth=0.8)  # the pooled row on top, apart from the sources
+    axes.set_yticks(positions, [_short(label) for label in labels], fontsize=FONT)
+    axes.set_ylim(-0.7, rows - 0.3)
+    top = float(np.nanmax(np.concatenate([high, raw, [0.05]])) * 100)
+    axes.set_xlim(0, min(100, max(10, top * 1.08)))
+    axes.set_xlabel("% of the source's sentences", fontsize=FONT)
+    axes.tick_params(axis="x", labelsize=FONT)
+    axes.set_title(title, fontsize=FONT + 1, loc="left", fontweight="bold")
+    axes.grid(True, axis="x", color=RULE, linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.legend(handles=handles[::-1], fontsize=FONT - 1, loc="outside lower center", ncols=2, frameon=False)
     return _save(figure, png_path)
 
 
-def bar_chart(
-    shares: np.ndarray, lows: np.ndarray, highs: np.ndarray, sources: list[str], stances: list[str], png_path: Path
+def time_panel(
+    title: str,
+    periods: list[str],
+    corrected: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    counts: list[int],
+    png_path: Path,
+    outlets: list[tuple[str, np.ndarray]] = (),
 ) -> str:
-    """Grouped bars: one group per stance, one bar per source, with 95% interval whiskers."""
-    figure = Figure(figsize=(2.2 + 1.9 * len(stances), 4.2), layout="constrained")
+    """One stance over time: the corrected share of all sources per period, with its interval, and the
+    number of sentences behind each point under it; ``outlets`` adds a few outlets' own
+    shares (NaN where an outlet has nothing that period) as thin lines, without intervals."""
+    height = (3.3 if outlets else 2.9) + (1.0 if len(periods) > 6 else 0.0)
+    figure = Figure(figsize=(PANEL_WIDTH, height), layout="constrained")
     axes = figure.subplots()
-    width = 0.8 / max(1, len(sources))
-    positions = np.arange(len(stances))
-    for index, source in enumerate(sources):
-        offsets = positions - 0.4 + width * (index + 0.5)
-        errors = np.vstack([shares[index] - lows[index], highs[index] - shares[index]]) * 100
-        axes.bar(
-            offsets,
-            shares[index] * 100,
-            width,
-            yerr=errors,
-            capsize=2,
-            label=source,
-            color=BAR_GREYS[index % len(BAR_GREYS)],
-            hatch=BAR_HATCHES[index % len(BAR_HATCHES)],
-            edgecolor="black",
-            linewidth=0.6,
-        )
-    axes.set_xticks(positions, stances)
-    axes.set_xlabel("stance")
-    axes.set_ylabel("% of the source's sentences (95% interval)")
-    axes.set_title("Stance shares by source")
-    axes.set_ylim(0, min(100, max(10, float(np.max(highs)) * 100 * 1.1)))
-    axes.legend(title="source", fontsize="small", ncols=1 if len(sources) < 4 else 2)
+    x = np.arange(len(periods))
+    styles = ("--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)))
+    for (label, values), style in zip(outlets, styles):
+        axes.plot(x, values * 100, linestyle=style, marker="o", markerfacecolor="white", color="#5a5a5a",
+                  markersize=4, linewidth=1, label=_short(label))
+    axes.vlines(x, low * 100, high * 100, color=INK, linewidth=1.4)
+    axes.plot(x, corrected * 100, "o-", color=INK, markersize=5, linewidth=0.8, label="all sources")
+    highest = [float(np.nanmax(high))]
+    highest += [float(np.nanmax(values)) for _, values in outlets if np.any(~np.isnan(values))]
+    top = min(100, max(10, max(highest) * 100 * 1.15))
+    # The count behind each point rides on its tick label: written beside the points they collide.
+    many = len(periods) > 6
+    ticks = [f"{period} · n={count}" if many else f"{period}\nn={count}" for period, count in zip(periods, counts)]
+    axes.set_xticks(x, ticks, fontsize=FONT - 2, rotation=90 if many else 0)
+    axes.set_ylim(0, top)
+    axes.set_ylabel("% of sentences", fontsize=FONT)
+    axes.tick_params(axis="y", labelsize=FONT)
+    axes.set_title(title, fontsize=FONT + 1, loc="left", fontweight="bold")
+    axes.grid(True, axis="y", color=RULE, linewidth=0.6)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    if outlets:
+        figure.legend(fontsize=FONT - 2, loc="outside lower center", ncols=2, frameon=False)
     return _save(figure, png_path)
 
 

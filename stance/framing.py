@@ -13,24 +13,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stance.stats import Comparison, compare_sources, wilson_interval
+from stance.model import unsure_share
+from stance.quantify import Corrected, ErrorCounts, correct, difference_interval
+from stance.stats import Comparison, compare_sources, compare_with_rest, format_p, wilson_interval
 
 OWN_VOICE = "own voice"
+UNATTRIBUTED = "unattributed quotation"
 MIN_EVIDENCE_SHARE = 0.5
 """A voice is said to carry a stance 'mostly' when it holds more than this share of it."""
+MIN_KAPPA_SENTENCES = 20
+"""Below this many hand-labelled sentences Cohen's kappa swings by a few sentences: it is not shown."""
+ALL_SOURCES = "(all)"
+MAX_PAIRWISE_SOURCES = 30
+"""Up to this many sources each pair is tested; past it, each source against the rest."""
 
-
-@dataclass(frozen=True)
-class Share:
-    stance: str
-    count: int
-    total: int
-    low: float
-    high: float
-
-    @property
-    def share(self) -> float:
-        return self.count / self.total if self.total else 0.0
+Share = Corrected
+"""A source's share of one stance: raw, with its Wilson interval, and corrected for the model's errors."""
 
 
 @dataclass(frozen=True)
@@ -59,15 +57,40 @@ class Evidence:
     stance: str
     probability: float
     predicted: bool
+    hand_rejects: bool = False
+    """The sentence is hand-labelled, and its hand labels do not include the stance the model gives it."""
 
 
 def _evidence_rows(rows: pd.DataFrame, stances: list[str]) -> list[Evidence]:
-    return [
-        Evidence(
-            row.id, row.text, row.speaker, row.speaker_side, stance, float(row[f"p_{stance}"]), bool(row[stance])
+    items = []
+    for (_, row), stance in zip(rows.iterrows(), stances):
+        rejected = bool(row.get("hand_labelled", False)) and bool(row[stance]) and not row.get(f"hand_{stance}", 0)
+        items.append(
+            Evidence(
+                row.id, row.text, row.speaker, row.speaker_side, stance, float(row[f"p_{stance}"]), bool(row[stance]),
+                rejected,
+            )
         )
-        for (_, row), stance in zip(rows.iterrows(), stances)
-    ]
+    return items
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """How unlike the training sentences a source's are: the share the model is unsure of, beside
+    that share on the training data (out of fold)."""
+
+    unsure: int
+    total: int
+    reference: float | None
+
+    @property
+    def share(self) -> float:
+        return self.unsure / self.total if self.total else 0.0
+
+    @property
+    def outside(self) -> bool:
+        """Out of range when even the low end of the share's 95% interval is above the training share."""
+        return self.reference is not None and wilson_interval(self.unsure, self.total)[0] > self.reference
 
 
 @dataclass
@@ -81,6 +104,7 @@ class SourceFraming:
     voices: dict[str, Voice]
     speakers_by_side: dict[str, list[str]]
     summary: str = ""
+    range_check: RangeCheck | None = None
     agreement: dict[str, dict[str, float | int]] | None = None
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
     least_sure: list[Evidence] = field(default_factory=list)
@@ -90,17 +114,29 @@ class SourceFraming:
 def _voice_of(row) -> str:
     if row.speaker_side:
         return row.speaker_side
-    return "unattributed quotation" if row.is_quote else OWN_VOICE
+    return UNATTRIBUTED if row.is_quote else OWN_VOICE
 
 
-def source_shares(table: pd.DataFrame, source: str, stances: list[str]) -> dict[str, Share]:
-    rows = table[table["source"] == source]
-    shares = {}
-    for stance in stances:
-        count = int(rows[stance].sum())
-        low, high = wilson_interval(count, len(rows))
-        shares[stance] = Share(stance, count, len(rows), low, high)
-    return shares
+def shares_of(rows: pd.DataFrame, stances: list[str], errors: dict[str, ErrorCounts] | None = None) -> dict[str, Share]:
+    """Each stance's share of these sentences, raw and corrected with the label's error counts."""
+    return {
+        stance: correct(int(rows[stance].sum()), len(rows), errors.get(stance) if errors else None)
+        for stance in stances
+    }
+
+
+def source_shares(
+    table: pd.DataFrame, source: str, stances: list[str], errors: dict[str, ErrorCounts] | None = None
+) -> dict[str, Share]:
+    return shares_of(table[table["source"] == source], stances, errors)
+
+
+def range_check(rows: pd.DataFrame, stances: list[str], thresholds: dict[str, float], reference: float | None) -> RangeCheck:
+    """The share of these sentences the model is unsure of, against the training data's share."""
+    probabilities = rows[[f"p_{stance}" for stance in stances]].to_numpy(dtype=float)
+    limits = np.array([thresholds[stance] for stance in stances])
+    unsure = round(unsure_share(probabilities, limits) * len(rows))
+    return RangeCheck(int(unsure), len(rows), reference)
 
 
 def source_voices(table: pd.DataFrame, source: str, stances: list[str]) -> dict[str, Voice]:
@@ -143,7 +179,8 @@ def least_sure(
 
 
 def agreement(rows: pd.DataFrame, stances: list[str]) -> dict[str, dict[str, float | int]]:
-    """Per stance, how often model and hand labels agree, and Cohen's kappa where defined."""
+    """Per stance, how often model and hand labels agree over ``n`` sentences, and Cohen's kappa where
+    defined (a report shows it only from :data:`MIN_KAPPA_SENTENCES` sentences)."""
     result = {}
     for stance in stances:
         model, hand = rows[stance].to_numpy(), rows[f"hand_{stance}"].to_numpy()
@@ -151,6 +188,7 @@ def agreement(rows: pd.DataFrame, stances: list[str]) -> dict[str, dict[str, flo
         expected = model.mean() * hand.mean() + (1 - model.mean()) * (1 - hand.mean()) if len(rows) else 1.0
         kappa = (agree - expected) / (1 - expected) if expected < 1 else float("nan")
         result[stance] = {
+            "n": len(rows),
             "agreement": agree,
             "kappa": kappa,
             "model_only": int(((model == 1) & (hand == 0)).sum()),
@@ -161,62 +199,108 @@ def agreement(rows: pd.DataFrame, stances: list[str]) -> dict[str, dict[str, flo
 
 
 def comparisons(table: pd.DataFrame, sources: list[str], stances: list[str]) -> list[Comparison]:
+    """Each pair of sources per stance, or each source against the rest when there are many."""
+    grouped = table.groupby("source")[stances].sum()
+    sizes = table.groupby("source").size()
     counts = {
         stance: {
-            source: (int(table.loc[table["source"] == source, stance].sum()), int((table["source"] == source).sum()))
+            source: (int(grouped.at[source, stance]), int(sizes[source]))
             for source in sources
+            if source in sizes.index
         }
         for stance in stances
     }
-    return compare_sources(counts)
+    return compare_sources(counts) if len(sources) <= MAX_PAIRWISE_SOURCES else compare_with_rest(counts)
+
+
+def holds_when_corrected(comparison: Comparison, errors: dict[str, ErrorCounts] | None) -> bool:
+    """A significant raw difference is a finding only when the corrected shares differ too: the 95%
+    interval of their difference excludes zero. Without error counts the raw test stands alone."""
+    if not comparison.significant:
+        return False
+    if not errors or comparison.stance not in errors:
+        return True
+    low, high = difference_interval(
+        (comparison.count_a, comparison.total_a), (comparison.count_b, comparison.total_b), errors[comparison.stance]
+    )
+    return low > 0 or high < 0
 
 
 def percent(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
-def _voice_place(who: str) -> str:
+def _voice_place(who: str, side_name) -> str:
     if who == OWN_VOICE:
         return "in the outlet's own voice"
-    if who == "unattributed quotation":
+    if who == UNATTRIBUTED:
         return "in unattributed quotations"
-    return f"from {who.replace('_', ' ')} speakers"
+    return f"from {side_name(who)} speakers"
+
+
+def voice_name(who: str, side_name) -> str:
+    """A voice as the report names it: 'own voice', 'unattributed quotation' or a side's display name."""
+    return who if who in (OWN_VOICE, UNATTRIBUTED) else side_name(who)
+
+
+def _spaced(side: str) -> str:
+    return side.replace("_", " ")
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def summarise(framing: SourceFraming, display: dict[str, str]) -> str:
-    """A short plain-language summary of one source, from its numbers only."""
+def _share_text(share: Share) -> str:
+    """'40% (4)', or with a correction '40% (4; corrected 35%, 12–60%)'."""
+    if share.corrected is None:
+        return f"{percent(share.share)} ({share.count})"
+    return (
+        f"{percent(share.share)} ({share.count}; corrected {percent(share.corrected)}, "
+        f"{percent(share.corrected_low)}–{percent(share.corrected_high)})"
+    )
+
+
+def summarise(framing: SourceFraming, display: dict[str, str], side_name=_spaced) -> str:
+    """A short plain-language summary of one source, from its numbers only.
+
+    It says what the model labels, not what the source says: a stance the model finds in no
+    sentence may still be there, as far as its corrected interval (in the table) reaches.
+    """
     opening = f"{framing.outlet} ({framing.n_sentences} sentences)"
-    carried = sorted((s for s in framing.shares.values() if s.count), key=lambda s: (-s.count, s.stance))
+    carried = sorted((s for s in framing.shares.items() if s[1].count), key=lambda s: (-s[1].count, s[0]))
     if not carried:
-        return f"{opening}: the model finds none of the stances in any sentence."
-    listed = ", ".join(f"{display[s.stance]} {percent(s.share)} ({s.count})" for s in carried)
+        return f"{opening}: the model labels none of its sentences with any stance."
+    listed = ", ".join(f"{display[stance]} {_share_text(share)}" for stance, share in carried)
     parts = [f"{opening}: {listed}."]
-    for share in carried[:2]:
-        voice = framing.voices[share.stance]
+    for stance, share in carried[:2]:
+        voice = framing.voices[stance]
         ranked = sorted(voice.by_voice.items(), key=lambda item: (-item[1], item[0]))
         (first, first_count), rest = ranked[0], ranked[1:2]
-        name = display[share.stance]
+        name = display[stance]
         if first_count == voice.total:  # one voice carries it all
             subject = f"Its one {name} sentence is" if first_count == 1 else f"All {first_count} of its {name} sentences are"
-            parts.append(f"{subject} {_voice_place(first)}.")
+            parts.append(f"{subject} {_voice_place(first, side_name)}.")
             continue
         lead = f"most ({first_count})" if first_count / voice.total > MIN_EVIDENCE_SHARE else str(first_count)
-        described = f"{lead} {'is' if first_count == 1 else 'are'} {_voice_place(first)}"
+        described = f"{lead} {'is' if first_count == 1 else 'are'} {_voice_place(first, side_name)}"
         for who, count in rest:
-            described += f" and {count} {'is' if count == 1 else 'are'} {_voice_place(who)}"
+            described += f" and {count} {'is' if count == 1 else 'are'} {_voice_place(who, side_name)}"
         parts.append(f"Of its {_plural(voice.total, f'{name} sentence')}, {described}.")
     missing = [display[stance] for stance, share in framing.shares.items() if share.count == 0]
     if missing:
-        parts.append(f"No sentence carries {', '.join(missing)}.")
+        parts.append(f"The model labels no sentence {', '.join(missing)}.")
     return " ".join(parts)
 
 
-def finding_sentence(comparison: Comparison, outlet: dict[str, str], display: dict[str, str]) -> str:
-    """'The Japan Times blames Washington in 25% of its sentences (14 of 56), Bloomberg in 4% …'."""
+def finding_sentence(
+    comparison: Comparison,
+    outlet: dict[str, str],
+    display: dict[str, str],
+    corrected: dict[str, dict[str, Share]] | None = None,
+) -> str:
+    """'The Japan Times carries “Blames Washington” in 25% of its sentences (14 of 56), Bloomberg in 4% …',
+    with each corrected share when ``corrected[source][stance]`` has one."""
     share_a = comparison.count_a / comparison.total_a
     share_b = comparison.count_b / comparison.total_b
     (first, count_1, total_1, share_1), (second, count_2, total_2, share_2) = sorted(
@@ -226,8 +310,13 @@ def finding_sentence(comparison: Comparison, outlet: dict[str, str], display: di
         ],
         key=lambda item: -item[3],
     )
+
+    def fixed(source: str) -> str:
+        share = (corrected or {}).get(source, {}).get(comparison.stance)
+        return f", corrected {percent(share.corrected)}" if share is not None and share.corrected is not None else ""
+
     return (
         f"{outlet[first]} carries “{display[comparison.stance]}” in {percent(share_1)} of its sentences "
-        f"({count_1} of {total_1}), {outlet[second]} in {percent(share_2)} ({count_2} of {total_2}); "
-        f"Fisher's exact test, Holm-adjusted p = {comparison.p_adjusted:.3f}."
+        f"({count_1} of {total_1}{fixed(first)}), {outlet[second]} in {percent(share_2)} ({count_2} of {total_2}"
+        f"{fixed(second)}); Fisher's exact test, Holm-adjusted {format_p(comparison.p_adjusted)}."
     )

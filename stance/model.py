@@ -55,6 +55,18 @@ def error_counts(labels, Y_true: np.ndarray, Y_predicted: np.ndarray) -> dict[st
     return counts
 
 
+UNSURE_BAND = 0.1
+"""A sentence is one the model is unsure of when some label's probability lies this close to its threshold."""
+
+
+def unsure_share(probabilities: np.ndarray, thresholds: np.ndarray) -> float:
+    """The share of sentences the model is unsure of: a report compares a source's share with the
+    training data's (out of fold) to tell a source unlike the training sentences."""
+    if len(probabilities) == 0:
+        return 0.0
+    return float((np.abs(probabilities - thresholds) < UNSURE_BAND).any(axis=1).mean())
+
+
 class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label stance classifier with learned per-label thresholds.
 
@@ -130,6 +142,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             [best_threshold(Y[scored, column], out_of_fold[scored, column]) for column in range(Y.shape[1])]
         )
         self.error_counts_ = error_counts(self.labels, Y[scored], out_of_fold[scored] >= self.thresholds_)
+        self.unsure_share_ = unsure_share(out_of_fold[scored], self.thresholds_)
         self.features_, self.estimators_ = self._fit_models(frame, Y)
         self.n_sentences_ = len(frame)
         self.classes_ = np.asarray(self.labels, dtype=object)

@@ -10,6 +10,7 @@ staleness by regenerating them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,23 +22,38 @@ from stance.card import read_card
 from stance.corpus import article_details
 from stance.errors import InputDataError, UsageError
 from stance.framing import (
+    ALL_SOURCES,
+    MIN_KAPPA_SENTENCES,
+    Share,
     SourceFraming,
     agreement,
     comparisons,
     evidence,
     finding_sentence,
+    holds_when_corrected,
     least_sure,
-    source_shares,
+    range_check,
+    shares_of,
     source_voices,
     speakers_by_side,
     summarise,
+    voice_name,
 )
 from stance.labels import parse_labels, read_labelled
+from stance.near_duplicates import DuplicateGroup, near_duplicates
 from stance.persist import load_model
-from stance.schema import SCHEMA_NAME, load_schema
+from stance.quantify import error_counts_of
+from stance.schema import SCHEMA_NAME, Schema, load_schema
+from stance.stats import REST
 from stance.sentences import sentence_table
+from stance.timeline import draw_timeline
+from stance.trust import corpus_name, trust_statements
 
 LABELS_NAME = "labels.csv"
+MAX_FINDINGS = 30
+"""Findings listed on the page; all of them are in differences.csv."""
+MAX_SHOWN_SOURCES = 40
+"""Sources detailed in the report (the largest, by sentences counted); every source is in the CSV files."""
 
 
 @dataclass
@@ -50,11 +66,52 @@ class Report:
     definitions: dict[str, str]
     sources: list[SourceFraming]
     findings: list[str]
+    n_findings: int
+    n_raw_significant: int
     n_comparisons: int
+    pairwise: bool
     n_sentences: int
     thresholds: dict[str, float]
-    model_scores: dict | None
+    trust: list[str]
+    correction: str | None
+    errors: dict | None
+    pooled: dict[str, Share]
+    duplicates: list[DuplicateGroup]
+    n_duplicate_sentences: int
+    reference_unsure: float | None
     hand_labels: bool
+    side_names: dict[str, str]
+    differences: pd.DataFrame
+
+    def side(self, side: str) -> str:
+        return self.side_names.get(side) or side.replace("_", " ")
+
+    @property
+    def shown(self) -> list[SourceFraming]:
+        """The sources the pages detail: all of them, or the largest when there are many (in name order)."""
+        if len(self.sources) <= MAX_SHOWN_SOURCES:
+            return self.sources
+        largest = sorted(self.sources, key=lambda framing: (-framing.n_sentences, framing.source))[:MAX_SHOWN_SOURCES]
+        return sorted(largest, key=lambda framing: framing.source)
+
+    @property
+    def hidden(self) -> int:
+        return len(self.sources) - len(self.shown)
+
+    @property
+    def share_rows(self) -> list[tuple[str, int, dict[str, Share]]]:
+        """(name, sentences, shares) of all sources pooled, then of each source shown."""
+        return [("All sources", self.n_sentences, self.pooled)] + [
+            (framing.outlet, framing.n_sentences, framing.shares) for framing in self.shown
+        ]
+
+    def label_names(self, cell: str) -> str:
+        """A labels cell ('a;b') in display names, '(none)' when empty."""
+        return ", ".join(self.display.get(name, name) for name in cell.split(";") if name) or "(none)"
+
+    @property
+    def outside(self) -> list[SourceFraming]:
+        return [framing for framing in self.sources if framing.range_check and framing.range_check.outside]
 
 
 def classify_table(table: pd.DataFrame, model) -> pd.DataFrame:
@@ -88,16 +145,31 @@ def attach_hand_labels(table: pd.DataFrame, corpus_dir: Path, stances: list[str]
     return True
 
 
-def _display_names(corpus_dir: Path, stances: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+def _schema_of(corpus_dir: Path, stances: list[str]) -> Schema | None:
     schema_path = corpus_dir / SCHEMA_NAME
     if schema_path.exists():
         schema = load_schema(schema_path)
         if set(schema.label_names) == set(stances):
-            return (
-                {label.name: label.display for label in schema.labels},
-                {label.name: label.definition for label in schema.labels},
-            )
+            return schema
+    return None
+
+
+def _display_names(schema: Schema | None, stances: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    if schema is not None:
+        return (
+            {label.name: label.display for label in schema.labels},
+            {label.name: label.definition for label in schema.labels},
+        )
     return {name: name.replace("_", " ").capitalize() for name in stances}, {name: "" for name in stances}
+
+
+def mark_duplicates(table: pd.DataFrame) -> list[DuplicateGroup]:
+    """Find near-duplicate articles and fill ``duplicate_of``: the file each copy repeats ('' if none)."""
+    articles = table.groupby("file", sort=True)["text"].agg(" ".join).to_dict()
+    groups = near_duplicates(articles)
+    copy_of = {copy: group.kept for group in groups for copy in group.copies}
+    table["duplicate_of"] = [copy_of.get(name, "") for name in table["file"]]
+    return groups
 
 
 @dataclass(frozen=True)
@@ -122,79 +194,151 @@ def source_infos(corpus_dir: Path) -> dict[str, SourceInfo]:
     }
 
 
+def differences_table(tests, kept, outlets: dict[str, str]) -> pd.DataFrame:
+    """Every comparison made, with its raw and adjusted p-value and whether it is a finding."""
+    return pd.DataFrame(
+        [
+            {
+                "stance": c.stance,
+                "source_a": c.source_a,
+                "source_b": c.source_b,
+                "count_a": c.count_a,
+                "sentences_a": c.total_a,
+                "count_b": c.count_b,
+                "sentences_b": c.total_b,
+                "p": c.p_value,
+                "p_holm": c.p_adjusted,
+                "finding": c in kept,
+            }
+            for c in tests
+        ],
+        columns=["stance", "source_a", "source_b", "count_a", "sentences_a", "count_b", "sentences_b", "p", "p_holm",
+                 "finding"],
+    )
+
+
 def analyse(
-    corpus_dir: Path | str, model, model_scores: dict | None = None, classified: pd.DataFrame | None = None
+    corpus_dir: Path | str, model, card: dict | None = None, classified: pd.DataFrame | None = None
 ) -> tuple[Report, pd.DataFrame]:
     """Classify the corpus and compute every figure of the report.
 
-    ``model_scores`` is the stance model's leave-one-source-out entry of its card, shown
-    so that readers know how far to trust the labels. ``classified`` is the corpus's
-    sentence table already classified elsewhere (on a Dask cluster); without it the
-    corpus is classified here.
+    ``card`` is the model's card (its evaluation and training data), from which the report
+    says how far to trust the labels. ``classified`` is the corpus's sentence table already
+    classified elsewhere (on a Dask cluster); without it the corpus is classified here.
+    Near-duplicate articles stay in the table, marked in ``duplicate_of``, and count once.
     """
     corpus_dir = Path(corpus_dir)
     if classified is None:
         classified = classify_table(sentence_table(corpus_dir), model)
     table = classified.reset_index(drop=True)
     stances = list(model.labels)
-    display, definitions = _display_names(corpus_dir, stances)
+    schema = _schema_of(corpus_dir, stances)
+    display, definitions = _display_names(schema, stances)
+    side_names = dict(schema.side_names or {}) if schema else {}
     hand_labels = attach_hand_labels(table, corpus_dir, stances)
+    duplicates = mark_duplicates(table)
+    counted = table[table["duplicate_of"] == ""]
     thresholds = dict(zip(stances, map(float, model.thresholds_)))
+    errors, measured_on = error_counts_of(model)
+    reference = getattr(model, "unsure_share_", None)
     infos = source_infos(corpus_dir)
     sources = list(infos)
+
+    def side_name(side: str) -> str:
+        return side_names.get(side) or side.replace("_", " ")
 
     framings = []
     for source in sources:
         info = infos[source]
+        mine = counted[counted["source"] == source]
         framing = SourceFraming(
             source=source,
             outlet=info.outlet,
             headline=info.headline,
             published=info.published,
-            n_sentences=int((table["source"] == source).sum()),
-            shares=source_shares(table, source, stances),
-            voices=source_voices(table, source, stances),
-            speakers_by_side=speakers_by_side(table, source),
+            n_sentences=len(mine),
+            shares=shares_of(mine, stances, errors),
+            voices=source_voices(mine, source, stances),
+            speakers_by_side=speakers_by_side(mine, source),
         )
-        framing.summary = summarise(framing, display)
-        framing.evidence = {stance: evidence(table, source, stance) for stance in stances}
-        framing.least_sure = least_sure(table, source, stances, thresholds)
+        framing.summary = summarise(framing, display, side_name)
+        framing.range_check = range_check(mine, stances, thresholds, reference)
+        framing.evidence = {stance: evidence(mine, source, stance) for stance in stances}
+        framing.least_sure = least_sure(mine, source, stances, thresholds)
         if hand_labels:
-            labelled = table[(table["source"] == source) & table["hand_labelled"]]
+            labelled = mine[mine["hand_labelled"]]
             if len(labelled):
                 framing.agreement = agreement(labelled, stances)
                 framing.disagreements = labelled[labelled["labels"] != labelled["hand_labels"]].sort_values("id")
         framings.append(framing)
 
-    tests = comparisons(table, sources, stances)
-    significant = sorted((c for c in tests if c.significant), key=lambda c: (c.p_adjusted, c.stance, c.source_a))
+    outlets = {source: info.outlet for source, info in infos.items()} | {REST: "the other sources together"}
+    tests = comparisons(counted, [f.source for f in framings if f.n_sentences], stances)
+    raw_significant = [c for c in tests if c.significant]
+    kept = sorted(
+        (c for c in raw_significant if holds_when_corrected(c, errors)), key=lambda c: (c.p_adjusted, c.stance, c.source_a)
+    )
+    corrected = {framing.source: framing.shares for framing in framings}
     report = Report(
-        corpus=str(corpus_dir),
+        corpus=corpus_name(corpus_dir),
         stances=stances,
         display=display,
         definitions=definitions,
         sources=framings,
-        findings=[finding_sentence(c, {source: info.outlet for source, info in infos.items()}, display) for c in significant],
+        findings=[finding_sentence(c, outlets, display, corrected) for c in kept[:MAX_FINDINGS]],
+        n_findings=len(kept),
+        n_raw_significant=len(raw_significant),
         n_comparisons=len(tests),
-        n_sentences=len(table),
+        pairwise=not any(c.source_b == REST for c in tests),
+        n_sentences=len(counted),
         thresholds=thresholds,
-        model_scores=model_scores,
+        trust=trust_statements(card, sources, measured_on, display),
+        correction=measured_on,
+        errors=errors,
+        pooled=shares_of(counted, stances, errors),
+        duplicates=duplicates,
+        n_duplicate_sentences=len(table) - len(counted),
+        reference_unsure=reference,
         hand_labels=hand_labels,
+        side_names=side_names,
+        differences=differences_table(tests, set(kept), outlets),
     )
     return report, table
 
 
-def stance_scores(model_path: Path | str) -> dict | None:
-    """The stance model's leave-one-source-out scores from the card saved beside it, if any."""
-    card = read_card(model_path)
-    if not card:
-        return None
-    return next((m for m in card["evaluation"]["models"] if m["model"] == "stance"), None)
+def shares_frame(report: Report) -> pd.DataFrame:
+    """shares.csv: per source and label (and pooled, as source '(all)'), raw and corrected shares as fractions."""
+    rows = []
+    for source, n_sentences, shares in [(f.source, f.n_sentences, f.shares) for f in report.sources] + [
+        (ALL_SOURCES, report.n_sentences, report.pooled)
+    ]:
+        for stance in report.stances:
+            share = shares[stance]
+            rows.append(
+                {
+                    "source": source,
+                    "label": stance,
+                    "sentences": n_sentences,
+                    "count": share.count,
+                    "share": round(share.share, 4),
+                    "low": round(share.low, 4),
+                    "high": round(share.high, 4),
+                    "corrected": None if share.corrected is None else round(share.corrected, 4),
+                    "corrected_low": None if share.corrected_low is None else round(share.corrected_low, 4),
+                    "corrected_high": None if share.corrected_high is None else round(share.corrected_high, 4),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
 
 
 def _markdown_text(value) -> str:
     """Article text made inert in Markdown: no table breaks, and no raw HTML that a renderer would run."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # '&' is escaped only where it would start an entity ('&lt;' in the text stays literal), so that
+    # 'News & Review' reads as written in the raw file too.
+    text = _ENTITY_START.sub("&amp;", str(value)).replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -211,10 +355,59 @@ def _template_environment():
     )
     environment.filters["pct"] = lambda value: f"{value * 100:.0f}%"
     environment.filters["md"] = _markdown_text
+    environment.filters["side"] = lambda side, report: report.side(side) if side else "side unknown"
+    environment.filters["voice"] = lambda who, report: voice_name(who, report.side)
+    environment.filters["labels"] = lambda cell, report: report.label_names(cell or "")
+    environment.globals["min_kappa"] = MIN_KAPPA_SENTENCES
     return environment
 
 
 SENTENCE_COLUMNS_OUT = ["id", "source", "file", "paragraph", "sentence", "text", "is_quote", "speaker", "speaker_side"]
+MANIFEST = ".stance-report"
+"""The names of the files the last report wrote: the next removes those it does not write again."""
+
+
+def _panel_arrays(shares: list[dict[str, Share]], stance: str) -> tuple[np.ndarray, ...]:
+    """Arrays for a chart panel: raw, then the corrected share and its interval (the raw share and its
+    Wilson interval where there is no correction, with raw NaN so that no hollow mark doubles it)."""
+    rows = []
+    for share in (by_stance[stance] for by_stance in shares):
+        if share.corrected is None:
+            rows.append((np.nan, share.share, share.low, share.high))
+        else:
+            rows.append((share.share, share.corrected, share.corrected_low, share.corrected_high))
+    values = np.array(rows, dtype=float).reshape(-1, 4)
+    return values[:, 0], values[:, 1], values[:, 2], values[:, 3]
+
+
+def draw_share_charts(report: Report, folder: Path) -> list[tuple[str, str, str]]:
+    """(stance, SVG, PNG name) of each stance's dot-and-interval panel; all sources pooled on top."""
+    from stance import charts
+
+    shown = [framing for framing in report.shown if framing.n_sentences]  # a source made of copies has none
+    labels = ["all sources"] + [framing.outlet for framing in shown]
+    shares = [report.pooled] + [framing.shares for framing in shown]
+    panels = []
+    for stance in report.stances:
+        name = f"shares-{stance}.png"
+        raw, point, low, high = _panel_arrays(shares, stance)
+        svg = charts.share_panel(report.display[stance], labels, raw, point, low, high, folder / name)
+        panels.append((stance, svg, name))
+    return panels
+
+
+def _remove_stale(out_dir: Path, previous: set[str], written: set[str]) -> None:
+    for name in sorted(previous - written):
+        path = out_dir / name
+        if path.is_file() and path.parent == out_dir:
+            path.unlink()
+
+
+def _previous_files(out_dir: Path) -> set[str]:
+    try:
+        return {line for line in (out_dir / MANIFEST).read_text(encoding="utf-8").splitlines() if line and "/" not in line}
+    except OSError:
+        return set()
 
 
 def build(
@@ -227,10 +420,10 @@ def build(
     """Classify the corpus with the model and write every report file into ``out_dir``.
 
     With ``engine="dask"`` the sentences are split and classified on a Dask cluster,
-    an article per partition; the figures are the same as the local path's.
+    an article per partition; the figures are the same as the local path's. Files an
+    earlier report wrote and this one does not (the page of a source no longer in the
+    corpus) are removed; other files in the folder are left alone.
     """
-    from stance import charts
-
     model = load_model(model_path)
     classified = None
     if engine == "dask":
@@ -239,26 +432,29 @@ def build(
         classified = classify_corpus(corpus_dir, model_path, scheduler)
     elif engine != "local":
         raise UsageError(f"--engine {engine!r} is invalid; choose local or dask")
-    report, table = analyse(corpus_dir, model, stance_scores(model_path), classified)
+    report, table = analyse(corpus_dir, model, read_card(model_path), classified)
     environment = _template_environment()
-    sources = [framing.source for framing in report.sources]
-    labels = [report.display[stance] for stance in report.stances]
-    shares = np.array([[f.shares[s].share for s in report.stances] for f in report.sources])
-    lows = np.array([[f.shares[s].low for s in report.stances] for f in report.sources])
-    highs = np.array([[f.shares[s].high for s in report.stances] for f in report.sources])
     out_dir = Path(out_dir)
+    previous = _previous_files(out_dir)
     with atomic_folder(out_dir) as staging:
-        heatmap_svg = charts.heatmap(shares, sources, labels, staging / "heatmap.png")
-        bars_svg = charts.bar_chart(shares, lows, highs, sources, labels, staging / "shares.png")
-        context = {"report": report, "heatmap_svg": heatmap_svg, "bars_svg": bars_svg}
+        panels = draw_share_charts(report, staging)
+        timeline = draw_timeline(report, table, corpus_dir, staging)
+        context = {"report": report, "panels": panels, "timeline": timeline}
         (staging / "index.html").write_text(environment.get_template("index.html").render(**context), encoding="utf-8")
         (staging / "index.md").write_text(environment.get_template("index.md").render(**context), encoding="utf-8")
-        for framing in report.sources:
+        for framing in report.shown:
             page = environment.get_template("source.md").render(report=report, framing=framing)
             (staging / f"{framing.source}.md").write_text(page, encoding="utf-8")
         columns = SENTENCE_COLUMNS_OUT + ["labels"] + report.stances + [f"p_{s}" for s in report.stances]
         if report.hand_labels:
             columns.append("hand_labels")
+        columns.append("duplicate_of")
         table[columns].to_csv(staging / "sentences.csv", index=False, lineterminator="\n")
-        written = sorted(path.relative_to(staging) for path in staging.iterdir())
-    return [out_dir / path for path in written]
+        shares_frame(report).to_csv(staging / "shares.csv", index=False, lineterminator="\n")
+        report.differences.to_csv(staging / "differences.csv", index=False, lineterminator="\n")
+        if timeline:
+            timeline.frame.to_csv(staging / "over_time.csv", index=False, lineterminator="\n")
+        written = sorted(path.name for path in staging.iterdir())
+        (staging / MANIFEST).write_text("".join(f"{name}\n" for name in written), encoding="utf-8")
+    _remove_stale(out_dir, previous, set(written))
+    return [out_dir / name for name in written]

@@ -39,6 +39,11 @@ class Schema:
     actors: dict[str, tuple[str, ...]]
     cues: dict[str, tuple[str, ...]]
     blame_kinds: tuple[str, ...] = ()
+    side_names: dict[str, str] | None = None
+    """How reports name each side (``[side_names]``); a side not named there is shown as its id, spaced."""
+
+    def side_name(self, side: str) -> str:
+        return (self.side_names or {}).get(side) or side.replace("_", " ")
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -126,8 +131,16 @@ def load_schema(path: Path | str) -> Schema:
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise InputDataError(f"label(s) defined twice: {', '.join(duplicated)}", path=path)
+    side_names = data.get("side_names", {})
+    if not isinstance(side_names, dict) or not all(isinstance(v, str) and v.strip() for v in side_names.values()):
+        raise InputDataError("[side_names] must map each side to a non-empty display name", path=path)
     return Schema(
-        story=str(data.get("story", "")), labels=tuple(labels), actors=actors, cues=cues, blame_kinds=blame_kinds
+        story=str(data.get("story", "")),
+        labels=tuple(labels),
+        actors=actors,
+        cues=cues,
+        blame_kinds=blame_kinds,
+        side_names={str(side): name.strip() for side, name in side_names.items()},
     )
 
 

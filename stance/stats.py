@@ -31,6 +31,11 @@ def wilson_interval(successes: int, total: int, z: float = Z_95) -> tuple[float,
     return max(0.0, min(share, centre - half_width)), min(1.0, max(share, centre + half_width))
 
 
+def format_p(p_value: float) -> str:
+    """A p-value as a report prints it: 'p = 0.012', and 'p < 0.001' rather than 'p = 0.000'."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
 def holm_adjust(p_values: list[float]) -> list[float]:
     """Holm-Bonferroni adjusted p-values, in the input order (monotone, capped at 1)."""
     order = sorted(range(len(p_values)), key=lambda index: p_values[index])
@@ -61,6 +66,37 @@ class Comparison:
         return self.p_adjusted < ALPHA
 
 
+REST = "(rest)"
+"""The name of all other sources together, in a comparison of one source with the rest."""
+
+
+def _tested(rows: list[tuple]) -> list[Comparison]:
+    adjusted = holm_adjust([row[-1] for row in rows])
+    return [Comparison(*row, p_adjusted=p) for row, p in zip(rows, adjusted)]
+
+
+def _fisher(count_a: int, total_a: int, count_b: int, total_b: int) -> float:
+    return float(fisher_exact([[count_a, total_a - count_a], [count_b, total_b - count_b]])[1])
+
+
+def compare_with_rest(counts: dict[str, dict[str, tuple[int, int]]]) -> list[Comparison]:
+    """Fisher's exact test of each source against all the others pooled, per stance, Holm-corrected over all.
+
+    With many sources the pairs grow with the square of their number (300,000 tests for 400
+    sources), and Holm's correction over so many leaves no power: one test per source keeps both
+    in hand.
+    """
+    rows = []
+    for stance in sorted(counts):
+        all_count = sum(count for count, _ in counts[stance].values())
+        all_total = sum(total for _, total in counts[stance].values())
+        for source in sorted(counts[stance]):
+            count, total = counts[stance][source]
+            rest = (all_count - count, all_total - total)
+            rows.append((stance, source, REST, count, total, *rest, _fisher(count, total, *rest)))
+    return _tested(rows)
+
+
 def compare_sources(counts: dict[str, dict[str, tuple[int, int]]]) -> list[Comparison]:
     """Fisher's exact test for every pair of sources and every stance, Holm-corrected over all of them.
 
@@ -71,8 +107,6 @@ def compare_sources(counts: dict[str, dict[str, tuple[int, int]]]) -> list[Compa
         for source_a, source_b in combinations(sorted(counts[stance]), 2):
             count_a, total_a = counts[stance][source_a]
             count_b, total_b = counts[stance][source_b]
-            table = [[count_a, total_a - count_a], [count_b, total_b - count_b]]
-            _, p_value = fisher_exact(table)
-            raw.append((stance, source_a, source_b, count_a, total_a, count_b, total_b, float(p_value)))
-    adjusted = holm_adjust([row[-1] for row in raw])
-    return [Comparison(*row, p_adjusted=p) for row, p in zip(raw, adjusted)]
+            raw.append((stance, source_a, source_b, count_a, total_a, count_b, total_b,
+                        _fisher(count_a, total_a, count_b, total_b)))
+    return _tested(raw)

@@ -9,18 +9,22 @@ import pytest
 
 from stance.framing import (
     OWN_VOICE,
+    RangeCheck,
     SourceFraming,
     Voice,
     agreement,
     comparisons,
     evidence,
     finding_sentence,
+    holds_when_corrected,
     least_sure,
+    range_check,
     source_shares,
     source_voices,
     speakers_by_side,
     summarise,
 )
+from stance.quantify import ErrorCounts
 from stance.stats import Comparison, wilson_interval
 
 STANCES = ["blames_seoul", "pro_extension", "blames_us"]
@@ -191,7 +195,7 @@ def labelled(model: list[int], hand: list[int], stance: str = "blames_seoul") ->
 
 def test_agreement_is_one_and_kappa_one_when_model_and_hand_labels_are_the_same():
     result = agreement(labelled([1, 0, 1, 0], [1, 0, 1, 0]), ["blames_seoul"])["blames_seoul"]
-    assert result == {"agreement": 1.0, "kappa": 1.0, "model_only": 0, "hand_only": 0, "both": 2}
+    assert result == {"n": 4, "agreement": 1.0, "kappa": 1.0, "model_only": 0, "hand_only": 0, "both": 2}
 
 
 def test_agreement_and_kappa_of_a_hand_worked_example():
@@ -246,13 +250,13 @@ def test_summary_lists_carried_stances_by_count_then_who_carries_them_then_what_
         "Alpha Times (10 sentences): Blames Seoul 40% (4), Pro-extension 10% (1). "
         "Of its 4 Blames Seoul sentences, most (3) are from japan speakers and 1 is in the outlet's own voice. "
         "Its one Pro-extension sentence is in the outlet's own voice. "
-        "No sentence carries Blames Washington."
+        "The model labels no sentence Blames Washington."
     )
 
 
 def test_summary_of_a_source_with_no_stance_says_so(table):
     summary = summarise(framing_of(table, "beta", "Beta News"), DISPLAY)
-    assert summary == "Beta News (4 sentences): the model finds none of the stances in any sentence."
+    assert summary == "Beta News (4 sentences): the model labels none of its sentences with any stance."
 
 
 def test_summary_does_not_say_most_when_two_voices_share_a_stance_equally():
@@ -263,7 +267,7 @@ def test_summary_does_not_say_most_when_two_voices_share_a_stance_equally():
     summary = summarise(framing_of(rows, "e", "Even"), DISPLAY)
     assert "most" not in summary
     assert "Of its 2 Blames Washington sentences, 1 is from japan speakers and 1 is from south korea speakers." in summary
-    assert summary.endswith("No sentence carries Blames Seoul, Pro-extension.")
+    assert summary.endswith("The model labels no sentence Blames Seoul, Pro-extension.")
 
 
 def test_summary_describes_only_the_two_most_carried_stances():
@@ -276,4 +280,80 @@ def test_summary_describes_only_the_two_most_carried_stances():
     assert summary.startswith("Three (3 sentences): Blames Seoul 100% (3), Pro-extension 67% (2), Blames Washington 33% (1).")
     assert "All 3 of its Blames Seoul sentences" in summary and "All 2 of its Pro-extension sentences" in summary
     assert "Blames Washington sentence" not in summary
-    assert "No sentence carries" not in summary
+    assert "labels no sentence" not in summary
+
+
+def test_summary_names_sides_by_their_display_names_and_gives_the_corrected_share(table):
+    errors = {stance: ErrorCounts(tp=8, fn=2, fp=5, tn=85) for stance in STANCES}
+    framing = framing_of(table, "alpha", "Alpha Times")
+    framing.shares = source_shares(table, "alpha", STANCES, errors)
+    summary = summarise(framing, DISPLAY, {"japan": "Japan"}.get)
+    assert "most (3) are from Japan speakers" in summary
+    corrected = framing.shares["blames_seoul"]
+    assert f"Blames Seoul 40% (4; corrected {corrected.corrected * 100:.0f}%, " in summary
+
+
+# -- corrected shares, findings and the range check ---------------------------------------------------------------
+
+
+def test_source_shares_with_error_counts_carry_a_corrected_share_inside_its_interval(table):
+    errors = {stance: ErrorCounts(tp=5, fn=5, fp=2, tn=90) for stance in STANCES}
+    share = source_shares(table, "alpha", STANCES, errors)["blames_seoul"]
+    # Observed 0.4 with tpr 6/12 and fpr 3/94: (0.4 - 0.032) / (0.5 - 0.032), more than the raw 40%.
+    assert share.corrected == pytest.approx((0.4 - 3 / 94) / (6 / 12 - 3 / 94))
+    assert share.corrected_low <= share.corrected <= share.corrected_high
+    assert (share.count, share.total) == (4, 10)
+
+
+def test_a_significant_raw_difference_that_the_correction_erases_is_not_a_finding():
+    # 12 of 40 against 2 of 40 passes Fisher's test and holds for a model that rarely flags the label
+    # wrongly; but a model with a false-positive rate near 0.3 finds 30% anywhere: both corrected shares
+    # sit at zero.
+    comparison = Comparison("x", "a", "b", 12, 40, 2, 40, p_value=0.001, p_adjusted=0.004)
+    assert holds_when_corrected(comparison, {"x": ErrorCounts(tp=40, fn=10, fp=3, tn=97)})
+    assert not holds_when_corrected(comparison, {"x": ErrorCounts(tp=45, fn=5, fp=300, tn=700)})
+
+
+def test_a_difference_without_error_counts_stands_on_the_raw_test():
+    comparison = Comparison("x", "a", "b", 12, 40, 2, 40, p_value=0.001, p_adjusted=0.004)
+    assert holds_when_corrected(comparison, None)
+    assert not holds_when_corrected(Comparison("x", "a", "b", 3, 40, 2, 40, 0.9, 0.9), None)
+
+
+def test_range_check_counts_sentences_near_a_threshold_and_flags_a_source_well_above_the_training_share():
+    near = [{"id": f"n-{i}", "source": "n", "text": "x", "p_blames_seoul": 0.52} for i in range(30)]
+    far = [{"id": f"f-{i}", "source": "f", "text": "x", "p_blames_seoul": 0.02} for i in range(30)]
+    rows = sentence_table(near + far)
+    thresholds = dict.fromkeys(STANCES, 0.5)
+    unsure = range_check(rows[rows["source"] == "n"], STANCES, thresholds, reference=0.3)
+    sure = range_check(rows[rows["source"] == "f"], STANCES, thresholds, reference=0.3)
+    assert (unsure.unsure, unsure.total, unsure.outside) == (30, 30, True)
+    assert (sure.unsure, sure.outside) == (0, False)
+
+
+@pytest.mark.parametrize(
+    "unsure, total, reference, outside",
+    [(6, 10, 0.4, False),  # 60% of 10: the interval reaches well below 40%
+     (60, 100, 0.4, True),  # 60% of 100: its interval starts near 50%
+     (60, 100, None, False)],  # no training figure: nothing is flagged
+)
+def test_a_source_is_outside_the_range_only_when_its_interval_clears_the_training_share(unsure, total, reference, outside):
+    assert RangeCheck(unsure, total, reference).outside is outside
+
+
+def test_evidence_the_hand_labels_reject_is_marked():
+    rows = sentence_table([
+        {"id": "h-0", "source": "h", "text": "a", "blames_seoul": 1, "p_blames_seoul": 0.9, "hand_labelled": True,
+         "hand_blames_seoul": 0},
+        {"id": "h-1", "source": "h", "text": "b", "blames_seoul": 1, "p_blames_seoul": 0.8, "hand_labelled": True,
+         "hand_blames_seoul": 1},
+        {"id": "h-2", "source": "h", "text": "c", "blames_seoul": 1, "p_blames_seoul": 0.7, "hand_labelled": False,
+         "hand_blames_seoul": 0},
+    ])
+    assert [item.hand_rejects for item in evidence(rows, "h", "blames_seoul")] == [True, False, False]
+
+
+def test_finding_sentence_prints_a_tiny_p_value_as_below_one_in_a_thousand():
+    comparison = Comparison("blames_seoul", "a", "b", 2, 40, 30, 40, p_value=1e-9, p_adjusted=4e-8)
+    sentence = finding_sentence(comparison, {"a": "Alpha Times", "b": "Beta News"}, DISPLAY)
+    assert sentence.endswith("Holm-adjusted p < 0.001.") and "0.000" not in sentence

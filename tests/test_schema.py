@@ -107,3 +107,16 @@ def test_test_suite_tiny_schema_is_valid(tmp_path):
     path = tmp_path / "schema.toml"
     path.write_text(TINY_SCHEMA, encoding="utf-8")
     assert load_schema(path).label_names == ("blames_seoul", "pro_extension")
+
+
+def test_side_names_give_display_names_and_an_unnamed_side_is_spaced(seed_schema):
+    assert seed_schema.side_name("south_korea") == "South Korea"
+    assert seed_schema.side_name("us") == "US"
+    assert seed_schema.side_name("new_party") == "new party"
+
+
+def test_a_side_name_that_is_not_a_string_is_refused(tmp_path):
+    path = tmp_path / "schema.toml"
+    path.write_text(TINY_SCHEMA + "\n[side_names]\njapan = 3\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match="side_names"):
+        load_schema(path)

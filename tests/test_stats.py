@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from stance.stats import ALPHA, Z_95, compare_sources, holm_adjust, wilson_interval
+from stance.stats import ALPHA, Z_95, compare_sources, format_p, holm_adjust, wilson_interval
 
 # -- wilson_interval ----------------------------------------------------------------------------------------
 
@@ -169,3 +169,22 @@ def test_comparison_significance_is_strictly_below_alpha():
     below = dataclasses.replace(comparison, p_adjusted=math.nextafter(ALPHA, 0))
     assert not at_alpha.significant
     assert below.significant
+
+
+@pytest.mark.parametrize(
+    "p_value, text",
+    [(0.0, "p < 0.001"), (0.000999, "p < 0.001"), (0.001, "p = 0.001"), (0.0123, "p = 0.012"), (1.0, "p = 1.000")],
+)
+def test_p_values_below_one_in_a_thousand_are_never_printed_as_zero(p_value, text):
+    assert format_p(p_value) == text
+
+
+def test_compare_with_rest_tests_each_source_against_all_the_others_pooled():
+    from stance.stats import REST, compare_with_rest
+
+    results = compare_with_rest({"x": {"a": (30, 40), "b": (2, 40), "c": (3, 40)}})
+    assert [(c.source_a, c.source_b) for c in results] == [("a", REST), ("b", REST), ("c", REST)]
+    first = results[0]
+    assert (first.count_a, first.total_a, first.count_b, first.total_b) == (30, 40, 5, 80)
+    assert first.significant
+    assert first.p_adjusted == pytest.approx(min(1.0, 3 * first.p_value))
