@@ -53,16 +53,21 @@ def trust_statements(
         return ["The model has no card beside it, so how well it labels is not known: read every share as the model's guess."]
     display = display or {}
     statements = []
-    stance = next((m for m in card.get("evaluation", {}).get("models", []) if m.get("model") == "stance"), None)
+    name = card.get("model", "stance")
+    stance = next((m for m in card.get("evaluation", {}).get("models", []) if m.get("model") == name), None)
     trained_on = sorted((card.get("data") or {}).get("sources") or {})
+    held_out = sorted((stance or {}).get("held_out_sources") or trained_on)
     rows = (card.get("data") or {}).get("rows")
     if stance:
         statements.append(
-            f"Measured by leaving out each of its {len(trained_on)} training sources in turn "
-            f"({_names(trained_on)}; {rows} hand-labelled sentences) and labelling it with a model trained on the others: "
+            f"Measured by leaving out each of its {len(held_out)} real training sources in turn "
+            f"({_names(held_out)}; {rows} labelled sentences in all) and labelling it with a model trained on the rest: "
             f"{_scores(stance, display)}. That is the figure for an outlet the model never saw, if it writes like those sources."
         )
     development = card.get("development")
+    if isinstance(development, dict) and "models" in development:
+        # The card lists every model scored on the development set; the trust line is the card's own.
+        development = next((m for m in development["models"] if m.get("model") == card.get("model")), None)
     if isinstance(development, dict) and "macro_f1" in development:
         size = f" ({development['sentences']} sentences)" if development.get("sentences") else ""
         statements.append(

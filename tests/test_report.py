@@ -334,7 +334,7 @@ def test_the_trust_statements_say_where_each_figure_was_measured(report_dir, mod
     index, html = text_of(report_dir, "index.md"), unescape(text_of(report_dir, "index.html"))
     for text in (index, html):
         assert expected in text
-        assert "leaving out each of its 3 training sources in turn (s0, s1, s2;" in text
+        assert "leaving out each of its 3 real training sources in turn (s0, s1, s2;" in text
         assert "None of this corpus's sources was in the model's training data" in text
         assert "measured on the training data, out of fold with sources kept whole" in text
     assert "outlets it never saw" not in index
