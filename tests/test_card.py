@@ -97,7 +97,7 @@ def test_card_thresholds_are_the_models_thresholds_per_label(trainings):
 
 def test_card_evaluates_the_stance_model_and_both_baselines_leaving_each_source_out(trainings):
     models = trainings["first"][0].card["evaluation"]["models"]
-    assert [m["model"] for m in models] == ["stance", "keyword rules", "word n-gram tf-idf"]
+    assert [m["model"] for m in models] == ["stance", "keyword rules", "word n-gram tf-idf", "MiniLM + LR"]
     assert all(m["held_out_sources"] == ["s0", "s1", "s2"] for m in models)
     assert all(set(m["per_label"]) == set(TINY_LABELS) for m in models)
 
