@@ -82,6 +82,11 @@ def user_errors() -> Iterator[None]:
                     stderr.print(f"warning: {warning.message}", markup=False)
 
 
+def say_model(path: Path, model) -> None:
+    """One line naming the model a command uses, so a user never works with a model unawares."""
+    say(f"model: {path} (trained on {getattr(model, 'n_sentences_', '?')} sentences)")
+
+
 def progress_callback(description: str) -> Callable[[str], None]:
     return lambda step: say(f"{description}: {step}")
 
@@ -152,6 +157,13 @@ def train(
     out: Annotated[
         Optional[Path], typer.Option("--out", help="Model file to write.", show_default="models/stance.skops")
     ] = None,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Train the lexical model (no encoder), for corpora of millions.")
+    ] = False,
+    dev: Annotated[
+        Optional[Path],
+        typer.Option("--dev", help="Development set: scored in the card, its error counts kept for reports."),
+    ] = None,
 ) -> None:
     """Train the stance model; write it with its model card, and show how it compares with the one it replaces."""
     with user_errors():
@@ -160,7 +172,7 @@ def train(
 
         paths = data or [default_labels()]
         out = out or default_model_output()
-        result = train_model(paths, out, progress=progress_callback("train"))
+        result = train_model(paths, out, fast=fast, dev=dev, progress=progress_callback("train"))
         say(f"wrote {out} and its model card")
         for name, before, after in result.changes:
             change = f"{before:.3f} -> {after:.3f} ({after - before:+.3f})" if before is not None else f"{after:.3f}"
@@ -178,8 +190,19 @@ def evaluate(
     plot: Annotated[
         Path, typer.Option("--plot", help="Where --learning-curve draws its chart (PNG).")
     ] = Path("learning_curve.png"),
+    dev: Annotated[
+        Optional[Path], typer.Option("--dev", help="Also score every model, trained on all the data, on this set.")
+    ] = None,
+    adaptation: Annotated[
+        bool,
+        typer.Option(
+            "--adaptation",
+            help="With --dev: add k = 0, 10, 25, 50, 100 of its sentences (as suggest picks them, and at random) "
+            "to training and score the rest.",
+        ),
+    ] = False,
 ) -> None:
-    """Leave-one-source-out scores of the stance model and two baselines, per label."""
+    """Leave-one-source-out scores of the stance model and the baselines, per label."""
     with user_errors():
         import json
 
@@ -191,14 +214,45 @@ def evaluate(
         training = load_training_set(data or [default_labels()])
         if training.data.groups is None:
             raise UsageError("leave-one-source-out needs a 'source' column filled in for every sentence")
+        if adaptation and dev is None:
+            raise UsageError("--adaptation needs --dev FILE: the labelled sentences of the new corpus")
         if learning_curve:
             _learning_curve(training, as_json, plot)
             return
+        if adaptation:
+            _adaptation(training, dev, as_json)
+            return
         results = evaluate_models(training, ablation=ablation, progress=progress_callback("evaluate"))
+        dev_results = []
+        if dev is not None:
+            from stance.training import evaluate_on_dev, load_dev_set
+
+            dev_set = load_dev_set(dev, training)
+            dev_results = evaluate_on_dev(training, dev_set, ablation=ablation, progress=progress_callback("evaluate"))
         if as_json:
-            sys.stdout.write(json.dumps([result.as_dict() for result in results], indent=2) + "\n")
+            payload = {"leave_one_source_out": [r.as_dict() for r in results], "development": [r.as_dict() for r in dev_results]}
+            sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         else:
             sys.stdout.write(format_table(results, training.data.label_names))
+            if dev_results:
+                sys.stdout.write(f"\nDevelopment set ({dev}; every model trained on all the training data)\n")
+                sys.stdout.write(format_table(dev_results, training.data.label_names).split("\n", 2)[2])
+
+
+def _adaptation(training, dev: Path, as_json: bool) -> None:
+    import json
+    from dataclasses import asdict
+
+    from stance.evaluate import adaptation_curve, format_adaptation
+    from stance.suggest import choose
+    from stance.training import load_dev_set, stance_model
+
+    pool = load_dev_set(dev, training)
+    points = adaptation_curve(stance_model(training), training.data, pool, choose, progress=progress_callback("adaptation"))
+    if as_json:
+        sys.stdout.write(json.dumps([asdict(point) for point in points], indent=2) + "\n")
+    else:
+        sys.stdout.write(format_adaptation(points, training.data.label_names))
 
 
 def _learning_curve(training, as_json: bool, plot: Path) -> None:
@@ -294,6 +348,7 @@ def classify(
         if engine != "local":
             raise UsageError(f"--engine {engine!r} is invalid; choose local or dask")
         model = load_model(resolved_model)
+        say_model(resolved_model, model)
         if text is not None:
             chunks = iter([pd.DataFrame({text_column: [text]})])
             total = None
@@ -537,3 +592,38 @@ def _retrain_after_annotation(labels_path: Path, writer, answers: int, model_pat
     changes = dict((name, after) for name, _, after in train_model([labels_path], out).changes)
     after = f"{changes['macro_f1']:.3f}" if "macro_f1" in changes else "n/a (no source column)"
     typer.echo(f"leave-one-source-out macro-F1: before {before}, after {after}; model written to {out}")
+
+
+@app.command()
+def suggest(
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Corpus folder, or a sentence table (CSV or Parquet with 'text').")
+    ],
+    n: Annotated[int, typer.Option("--n", min=1, help="How many sentences to suggest.")] = 100,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="CSV to write, in the labels format.")
+    ] = Path("suggested.csv"),
+    model_path: ModelOption = None,
+) -> None:
+    """The sentences most worth labelling next, ready for a spreadsheet; 'stance train' takes the file back."""
+    with user_errors():
+        from stance.atomic import write_text
+        from stance.paths import default_model
+        from stance.persist import load_model
+        from stance.suggest import suggestion_table
+        import pandas as pd
+
+        from stance.tables import read_chunks
+
+        resolved_model = model_path or default_model()
+        model = load_model(resolved_model)
+        say_model(resolved_model, model)
+        if input_path.is_dir():
+            from stance.sentences import sentence_table
+
+            frame = sentence_table(input_path)
+        else:
+            frame = pd.concat(list(read_chunks(str(input_path))), ignore_index=True)
+        table = suggestion_table(model, frame, n)
+        write_text(output, table.to_csv(index=False, lineterminator="\n"))
+        say(f"wrote {len(table)} sentences to {output}: fill in 'labels', then 'stance train' with it")

@@ -1,0 +1,66 @@
+"""The commands of the learning loop: train --fast and --dev, evaluate --dev and --adaptation, suggest."""
+
+from __future__ import annotations
+
+import csv
+
+from conftest import make_training_folder, tiny_rows, with_sources, write_labels_csv
+from typer.testing import CliRunner
+
+from stance.cli import app
+
+runner = CliRunner()
+
+
+def labels_folder(tmp_path):
+    labels = make_training_folder(tmp_path / "data", with_sources(tiny_rows()))
+    write_labels_csv(labels, with_sources(tiny_rows()), header=("text", "labels", "source"))
+    return labels
+
+
+def test_adaptation_without_a_development_set_is_refused(tmp_path):
+    labels = labels_folder(tmp_path)
+    result = runner.invoke(app, ["evaluate", str(labels), "--adaptation"])
+    assert result.exit_code == 2
+    assert "--adaptation needs --dev" in result.output
+
+
+def test_train_fast_writes_a_model_without_an_encoder(tmp_path):
+    from stance.persist import load_model
+
+    labels = labels_folder(tmp_path)
+    out = tmp_path / "fast.skops"
+    result = runner.invoke(app, ["train", str(labels), "--out", str(out), "--fast"])
+    assert result.exit_code == 0, result.output
+    model = load_model(out)
+    assert model.features_.encoder is False and model.n_sentences_ == len(tiny_rows())
+
+
+def test_train_with_a_development_set_keeps_its_error_counts(tmp_path):
+    from stance.persist import load_model
+
+    labels = labels_folder(tmp_path)
+    dev = tmp_path / "dev.csv"
+    with dev.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "labels", "source"])
+        writer.writerow(["Seoul's choice was mistaken and harmful.", "blames_seoul", "d"])
+        writer.writerow(["Extending the crucial pact matters.", "pro_extension", "d"])
+        writer.writerow(["The envoys had lunch.", "", "d"])
+    out = tmp_path / "model.skops"
+    result = runner.invoke(app, ["train", str(labels), "--out", str(out), "--dev", str(dev)])
+    assert result.exit_code == 0, result.output
+    counts = load_model(out).dev_error_counts_
+    assert sum(counts["blames_seoul"].values()) == 3
+
+
+def test_suggest_writes_the_labels_format_and_names_the_model(tmp_path, tiny_model_file):
+    table = tmp_path / "sentences.csv"
+    table.write_text("id,source,text\na,x,Seoul was mistaken.\nb,x,The pact is crucial.\nc,y,They met.\n", encoding="utf-8")
+    out = tmp_path / "suggested.csv"
+    result = runner.invoke(app, ["suggest", str(table), "--n", "2", "-o", str(out), "--model", str(tiny_model_file)])
+    assert result.exit_code == 0, result.output
+    assert "model: " in result.output and "trained on" in result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 2 and all(row["labels"] == "" for row in rows)
+    assert {row["id"] for row in rows} <= {"a", "b", "c"}
