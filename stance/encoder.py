@@ -95,6 +95,7 @@ class SentenceEncoder:
         self.sha256: str = manifest["files"]["model.onnx"]
         self.dimension: int = int(manifest["dimension"])
         self.max_length: int = int(manifest["max_length"])
+        self.quantised: bool = "int8" in str(manifest.get("quantisation", ""))
         self._session = None
         self._tokenizer = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -134,8 +135,16 @@ class SentenceEncoder:
         (vectors,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})
         return vectors.astype(np.float32, copy=False)
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Vectors of ``texts`` in their order, one row each; texts seen before come from the cache."""
+    def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Vectors of ``texts`` in their order, one row each; texts seen before come from the cache.
+
+        An int8 graph quantises its activations with one scale per batch, so a sentence's
+        vector would depend on the sentences beside it: it is then encoded alone (still
+        about twice the fp32 graph's speed), and a sentence gets the same vector in any
+        file, any fold and any report. An fp32 graph batches (32 by default).
+        """
+        if batch_size is None:
+            batch_size = 1 if self.quantised else 32
         fresh = self._encode_new([text for text in dict.fromkeys(texts) if text not in self._cache], batch_size)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):

@@ -157,3 +157,13 @@ def test_a_bad_stance_threads_is_a_usage_error(monkeypatch, value):
 def test_without_stance_threads_at_most_four_threads(monkeypatch):
     monkeypatch.delenv("STANCE_THREADS", raising=False)
     assert 1 <= default_threads() <= 4
+
+
+def test_by_default_a_sentence_gets_the_same_vector_whatever_it_is_encoded_with():
+    # The default batching makes a vector independent of its neighbours, for int8 too: reports
+    # and cards must not change with the order in which a process first met a sentence.
+    short = "Seoul and Tokyo traded blame."
+    long_ones = [" ".join([f"The envoy met officials in city number {i} to discuss the pact."] * 12) for i in range(3)]
+    alone = SentenceEncoder(threads=1).encode([short])[0]
+    mixed = SentenceEncoder(threads=1).encode(long_ones + [short])[-1]
+    np.testing.assert_array_equal(alone, mixed)

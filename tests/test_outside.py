@@ -606,7 +606,10 @@ def succeeded(outcome: Outcome) -> None:
     assert outcome.returncode == 0, outcome.show()
     assert "Traceback" not in outcome.stderr + outcome.stdout
     assert "error:" not in outcome.stderr
-    leftovers = [key for key in outcome.after if Path(key.rstrip("/")).name.startswith(".")]
+    # .stance-report is the report folder's list of its own files, not a leftover.
+    leftovers = [
+        key for key in outcome.after if Path(key.rstrip("/")).name.startswith(".") and Path(key).name != ".stance-report"
+    ]
     assert not leftovers, f"temporary files left behind: {leftovers}"
 
 
