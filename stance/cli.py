@@ -348,7 +348,6 @@ def classify(
         if engine != "local":
             raise UsageError(f"--engine {engine!r} is invalid; choose local or dask")
         model = load_model(resolved_model)
-        say_model(resolved_model, model)
         if text is not None:
             chunks = iter([pd.DataFrame({text_column: [text]})])
             total = None
@@ -357,6 +356,7 @@ def classify(
             total = count_rows(input_path) if output is not None else None
         with _progress(total) as advance, _table_sink(output, buffered=text is not None) as sink:
             count = classify_stream(model, chunks, sink, text_column, explain, on_chunk=advance)
+        say_model(resolved_model, model)  # after the work, so an input error stays the one line it is
         if output is not None:
             say(f"classified {count} sentences into {output}")
 
