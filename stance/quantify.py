@@ -76,6 +76,22 @@ class Corrected:
     def share(self) -> float:
         return self.count / self.total if self.total else 0.0
 
+    def columns(self) -> dict[str, float | int | None]:
+        """The count and the shares as the CSV files write them (fractions, 4 decimals; None if uncorrected)."""
+
+        def rounded(value: float | None) -> float | None:
+            return None if value is None else round(value, 4)
+
+        return {
+            "count": self.count,
+            "share": rounded(self.share),
+            "low": rounded(self.low),
+            "high": rounded(self.high),
+            "corrected": rounded(self.corrected),
+            "corrected_low": rounded(self.corrected_low),
+            "corrected_high": rounded(self.corrected_high),
+        }
+
 
 def adjusted_share(observed, tpr, fpr):
     """Forman's adjusted count: the prevalence that would give the observed share, clipped to [0, 1]."""

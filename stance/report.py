@@ -319,13 +319,7 @@ def shares_frame(report: Report) -> pd.DataFrame:
                     "source": source,
                     "label": stance,
                     "sentences": n_sentences,
-                    "count": share.count,
-                    "share": round(share.share, 4),
-                    "low": round(share.low, 4),
-                    "high": round(share.high, 4),
-                    "corrected": None if share.corrected is None else round(share.corrected, 4),
-                    "corrected_low": None if share.corrected_low is None else round(share.corrected_low, 4),
-                    "corrected_high": None if share.corrected_high is None else round(share.corrected_high, 4),
+                    **share.columns(),
                 }
             )
     return pd.DataFrame(rows)

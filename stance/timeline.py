@@ -78,13 +78,7 @@ def timeline_frame(counted: pd.DataFrame, stances: list[str], errors) -> pd.Data
                     "period": period,
                     "label": stance,
                     "sentences": len(part),
-                    "count": share.count,
-                    "share": round(share.share, 4),
-                    "low": round(share.low, 4),
-                    "high": round(share.high, 4),
-                    "corrected": None if share.corrected is None else round(share.corrected, 4),
-                    "corrected_low": None if share.corrected_low is None else round(share.corrected_low, 4),
-                    "corrected_high": None if share.corrected_high is None else round(share.corrected_high, 4),
+                    **share.columns(),
                 }
             )
     return pd.DataFrame(rows)
