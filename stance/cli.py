@@ -235,8 +235,8 @@ def evaluate(
         else:
             sys.stdout.write(format_table(results, training.data.label_names))
             if dev_results:
-                sys.stdout.write(f"\nDevelopment set ({dev}; every model trained on all the training data)\n")
-                sys.stdout.write(format_table(dev_results, training.data.label_names).split("\n", 2)[2])
+                title = f"Development set ({dev}; every model trained on all the training data)"
+                sys.stdout.write("\n" + format_table(dev_results, training.data.label_names, title))
 
 
 def _adaptation(training, dev: Path, as_json: bool) -> None:

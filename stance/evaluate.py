@@ -160,9 +160,12 @@ def format_curve(points: list[CurvePoint]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_table(results: list[Evaluation], label_names) -> str:
-    """A plain-text table: one block per model, a row per label, then macro-F1."""
-    lines = [f"Leave-one-source-out ({', '.join(results[0].folds)} held out in turn)" if results else "", ""]
+def format_table(results: list[Evaluation], label_names, title: str | None = None) -> str:
+    """A plain-text table under ``title`` (by default, the held-out sources): one block per model,
+    a row per label, then macro-F1."""
+    if title is None:
+        title = f"Leave-one-source-out ({', '.join(results[0].folds)} held out in turn)" if results else ""
+    lines = [title, ""]
     for result in results:
         lines.append(f"{result.model}   macro-F1 {result.macro_f1:.3f}")
         lines.append(f"  {'label':<18}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}")

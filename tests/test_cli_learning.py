@@ -64,3 +64,17 @@ def test_suggest_writes_the_labels_format_and_names_the_model(tmp_path, tiny_mod
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 2 and all(row["labels"] == "" for row in rows)
     assert {row["id"] for row in rows} <= {"a", "b", "c"}
+
+
+def test_evaluate_with_a_development_set_prints_its_table_under_its_own_title(tmp_path):
+    labels = labels_folder(tmp_path)
+    dev = tmp_path / "dev.csv"
+    dev.write_text(
+        "text,labels,source\nSeoul's choice was mistaken.,blames_seoul,d\nThe crucial pact must be extended.,pro_extension,d\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["evaluate", str(labels), "--dev", str(dev)])
+    assert result.exit_code == 0, result.output
+    head, _, tail = result.stdout.partition("Development set (")
+    assert head.startswith("Leave-one-source-out (s0, s1, s2 held out in turn)")
+    assert "stance   macro-F1" in tail and "keyword rules   macro-F1" in tail
