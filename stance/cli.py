@@ -432,7 +432,7 @@ def report(
         say(f"wrote {len(written)} files to {out}/ (open {out / 'index.html'})")
 
 
-KEY_HELP = "keys: 1-{n} toggle a label · enter save · a accept the guess · n none · s skip · u undo · q quit"
+KEY_HELP = "keys: 1-{n} toggle a label · enter save · a accept the guess · n none · s skip · u undo · q quit · labels defined in docs/CODEBOOK.md"
 
 
 def _show_sentence(row, position: int, total: int, labels: tuple[str, ...], before: str, after: str) -> None:
