@@ -21,10 +21,10 @@ import pandas as pd
 
 from stance.atomic import write_text
 from stance.errors import UsageError
-from stance.labels import LABEL_SEPARATOR, read_label_table
+from stance.labels import LABEL_SEPARATOR, USER_PROVENANCE, read_label_table
 
 STRATEGIES = ("uncertain", "disagree", "random")
-ANSWER_COLUMNS = ["id", "source", "text", "labels", "note", "annotator", "annotated_at"]
+ANSWER_COLUMNS = ["id", "source", "text", "labels", "provenance", "note", "annotator", "annotated_at"]
 RANDOM_SEED = 0
 
 
@@ -131,6 +131,7 @@ class LabelsWriter:
                 "source": sentence.source,
                 "text": sentence.text,
                 "labels": LABEL_SEPARATOR.join(labels),
+                "provenance": USER_PROVENANCE,
                 "note": note,
                 "annotator": annotator,
                 "annotated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -206,8 +206,17 @@ def read_card(model_path: Path | str) -> dict | None:
     return card if isinstance(models, list) and all(isinstance(m, dict) for m in models) else None
 
 
+def data_changed(old: dict, new: dict) -> bool:
+    """Whether two cards' models were trained (and scored) on different labelled data."""
+    return old.get("data", {}).get("sha256") != new["data"]["sha256"]
+
+
 def metric_changes(old: dict | None, new: dict) -> list[tuple[str, float | None, float]]:
-    """(metric, old value or None, new value) for the stance model's macro-F1 and per-label F1."""
+    """(metric, old value or None, new value) for the stance model's macro-F1 and per-label F1.
+
+    The old value is given only when both models were scored on the same training data
+    (same sha256): a score on other sentences is no baseline for this one.
+    """
 
     def metrics(card: dict) -> dict[str, float]:
         stance = next((m for m in card["evaluation"]["models"] if m.get("model") == "stance"), None)
@@ -217,5 +226,5 @@ def metric_changes(old: dict | None, new: dict) -> list[tuple[str, float | None,
         values.update({f"f1 {name}": scores["f1"] for name, scores in stance["per_label"].items()})
         return values
 
-    before = metrics(old) if old else {}
+    before = metrics(old) if old and not data_changed(old, new) else {}
     return [(name, before.get(name), value) for name, value in metrics(new).items()]

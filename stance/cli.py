@@ -26,6 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -35,10 +36,24 @@ class Settings:
     quiet = False
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"stance {version('stance')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("stance (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Label news sentences by stance and compare outlets' framing."""
     Settings.debug = debug
@@ -61,6 +76,7 @@ def user_errors() -> Iterator[None]:
         except StanceError as exc:
             if Settings.debug:
                 raise
+            caught.clear()  # what would have been used instead matters no more: the error is the one line
             stderr.print(f"error: {exc}", markup=False)
             raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
@@ -97,7 +113,15 @@ ModelOption = Annotated[
 ]
 SourcedLabels = Annotated[
     Optional[list[Path]],
-    typer.Argument(help="Labelled sentences with a source column.", show_default="seeds/labels.csv"),
+    typer.Argument(metavar="LABELS", help="Labelled sentences with a source column.", show_default="seeds/labels.csv"),
+]
+SchemaOption = Annotated[
+    Optional[Path],
+    typer.Option("--schema", help="The story's schema.toml.", show_default="beside the labels, else the shipped story's"),
+]
+SpeakersOption = Annotated[
+    Optional[Path],
+    typer.Option("--speakers", help="The story's speakers.csv.", show_default="beside the labels"),
 ]
 EngineOption = Annotated[str, typer.Option("--engine", help="local (this process) or dask (a cluster).")]
 SchedulerOption = Annotated[
@@ -109,7 +133,7 @@ SchedulerOption = Annotated[
 def sentences(
     corpus: Annotated[
         Optional[Path],
-        typer.Argument(help="Corpus folder: .txt articles plus sources.csv.", show_default="seeds/"),
+        typer.Argument(metavar="CORPUS", help="Corpus folder: .txt articles plus sources.csv.", show_default="seeds/"),
     ] = None,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="CSV or .parquet file to write; stdout if omitted.")
@@ -152,10 +176,10 @@ def sentences(
 def train(
     data: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Labelled sentences (CSV, codebook format).", show_default="seeds/labels.csv"),
+        typer.Argument(metavar="LABELS", help="Labelled sentences (CSV, codebook format).", show_default="seeds/labels.csv"),
     ] = None,
     out: Annotated[
-        Optional[Path], typer.Option("--out", help="Model file to write.", show_default="models/stance.skops")
+        Optional[Path], typer.Option("--output", "-o", "--out", help="Model file to write.", show_default="models/stance.skops")
     ] = None,
     fast: Annotated[
         bool, typer.Option("--fast", help="Train the lexical model (no encoder), for corpora of millions.")
@@ -164,6 +188,8 @@ def train(
         Optional[Path],
         typer.Option("--dev", help="Development set: scored in the card, its error counts kept for reports."),
     ] = None,
+    schema: SchemaOption = None,
+    speakers: SpeakersOption = None,
 ) -> None:
     """Train the stance model; write it with its model card, and show how it compares with the one it replaces."""
     with user_errors():
@@ -172,8 +198,15 @@ def train(
 
         paths = data or [default_labels()]
         out = out or default_model_output()
-        result = train_model(paths, out, fast=fast, dev=dev, progress=progress_callback("train"))
+        result = train_model(
+            paths, out, fast=fast, dev=dev, progress=progress_callback("train"), schema_path=schema, speakers_path=speakers
+        )
         say(f"wrote {out} and its model card")
+        if result.previous_rows is not None:
+            say(
+                f"  the training data changed ({result.previous_rows} -> {result.card['data']['rows']} sentences): "
+                "scores are not compared with the model it replaces"
+            )
         for name, before, after in result.changes:
             change = f"{before:.3f} -> {after:.3f} ({after - before:+.3f})" if before is not None else f"{after:.3f}"
             say(f"  {name:<24} {change}")
@@ -188,8 +221,9 @@ def evaluate(
         bool, typer.Option("--learning-curve", help="Macro-F1 against the number of training sentences instead.")
     ] = False,
     plot: Annotated[
-        Path, typer.Option("--plot", help="Where --learning-curve draws its chart (PNG).")
-    ] = Path("learning_curve.png"),
+        Optional[Path],
+        typer.Option("--plot", help="Where --learning-curve draws its chart (PNG).", show_default="learning_curve.png"),
+    ] = None,
     dev: Annotated[
         Optional[Path], typer.Option("--dev", help="Also score every model, trained on all the data, on this set.")
     ] = None,
@@ -201,6 +235,8 @@ def evaluate(
             "to training and score the rest.",
         ),
     ] = False,
+    schema: SchemaOption = None,
+    speakers: SpeakersOption = None,
 ) -> None:
     """Leave-one-source-out scores of the stance model and the baselines, per label."""
     with user_errors():
@@ -211,13 +247,15 @@ def evaluate(
         from stance.training import evaluate as evaluate_models
         from stance.training import load_training_set
 
-        training = load_training_set(data or [default_labels()])
+        if plot is not None and not learning_curve:
+            raise UsageError("--plot draws the learning curve: use it with --learning-curve")
+        training = load_training_set(data or [default_labels()], schema, speakers)
         if training.data.groups is None:
             raise UsageError("leave-one-source-out needs a 'source' column filled in for every sentence")
         if adaptation and dev is None:
             raise UsageError("--adaptation needs --dev FILE: the labelled sentences of the new corpus")
         if learning_curve:
-            _learning_curve(training, as_json, plot)
+            _learning_curve(training, as_json, plot or Path("learning_curve.png"))
             return
         if adaptation:
             _adaptation(training, dev, as_json)
@@ -280,6 +318,8 @@ def audit(
     data: SourcedLabels = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many suspects to list.")] = 20,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write all suspects as CSV.")] = None,
+    schema: SchemaOption = None,
+    speakers: SpeakersOption = None,
 ) -> None:
     """List hand labels that a model which never saw their source contradicts most confidently."""
     with user_errors():
@@ -288,7 +328,7 @@ def audit(
         from stance.paths import default_labels
         from stance.training import load_training_set
 
-        training = load_training_set(data or [default_labels()])
+        training = load_training_set(data or [default_labels()], schema, speakers)
         if training.data.groups is None:
             raise UsageError("the audit leaves sources out: it needs a 'source' column filled in for every sentence")
         say("audit: scoring every labelled sentence with a model that never saw its source")
@@ -417,18 +457,21 @@ def _progress(total: int | None) -> Iterator[Callable[[int], None]]:
 
 @app.command()
 def report(
-    corpus: Annotated[Optional[Path], typer.Argument(help="Corpus folder.", show_default="seeds/")] = None,
+    corpus: Annotated[Optional[Path], typer.Argument(metavar="CORPUS", help="Corpus folder.", show_default="seeds/")] = None,
     model_path: ModelOption = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path("reports"),
+    out: Annotated[Path, typer.Option("--output", "-o", "--out", help="Folder for the reports.")] = Path("reports"),
     engine: EngineOption = "local",
     scheduler: SchedulerOption = None,
 ) -> None:
     """Compare framing across the corpus's sources: per-source reports and one comparison (HTML and Markdown)."""
     with user_errors():
         from stance.paths import default_corpus, default_model
+        from stance.persist import load_model
         from stance.report import build
 
-        written = build(corpus or default_corpus(), model_path or default_model(), out, engine, scheduler)
+        resolved_model = model_path or default_model()
+        written = build(corpus or default_corpus(), resolved_model, out, engine, scheduler)
+        say_model(resolved_model, load_model(resolved_model))
         say(f"wrote {len(written)} files to {out}/ (open {out / 'index.html'})")
 
 
@@ -453,7 +496,7 @@ def _show_sentence(row, position: int, total: int, labels: tuple[str, ...], befo
 
 @app.command()
 def annotate(
-    corpus: Annotated[Path, typer.Argument(help="Corpus folder whose sentences to label.")],
+    corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Corpus folder whose sentences to label.")],
     labels: Annotated[
         Optional[Path], typer.Option("--labels", help="Labels file to add to.", show_default="CORPUS/labels.csv")
     ] = None,
@@ -475,10 +518,12 @@ def annotate(
 
         labels_path = labels or corpus / "labels.csv"
         table = sentence_table(corpus)
-        model = load_model(model_path or default_model())
+        resolved_model = model_path or default_model()
+        model = load_model(resolved_model)
         schema = schema_beside(corpus) if strategy == "disagree" else None
         rules = KeywordRules(model.labels, {l.name: list(l.keywords) for l in schema.labels}).fit(None) if schema else None
         candidates = order_candidates(unlabelled(table, labels_path), model, rules, strategy)
+        say_model(resolved_model, model)  # once the options are known good, so a usage error stays one line
         if candidates.empty:
             say("nothing to label: every sentence of the corpus is in the labels file")
             return

@@ -19,6 +19,9 @@ from stance.errors import InputDataError
 
 REQUIRED_COLUMNS = ("text", "labels")
 LABEL_SEPARATOR = ";"
+USER_PROVENANCE = "user"
+"""The provenance of a sentence labelled by the tool's user (``stance annotate``, ``stance suggest``),
+as against the shipped ``seed``, ``written`` and ``counterfactual`` sentences."""
 MIN_POSITIVES = 3
 """Fewer positive sentences than this cannot support a model or a threshold for a label."""
 

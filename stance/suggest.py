@@ -16,6 +16,8 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
+from stance.labels import USER_PROVENANCE
+
 CANDIDATES_PER_PICK = 10
 """The picks come from the ``CANDIDATES_PER_PICK * n`` least certain sentences."""
 
@@ -63,7 +65,7 @@ def suggestion_table(model, frame: pd.DataFrame, n: int) -> pd.DataFrame:
             "source": chosen["source"] if "source" in chosen else "",
             "text": chosen["text"],
             "labels": "",
-            "provenance": "user",
+            "provenance": USER_PROVENANCE,
             "model_guess": [";".join(name for name, on in zip(model.labels, row) if on) for row in guesses],
         }
     )

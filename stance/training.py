@@ -10,14 +10,15 @@ from pathlib import Path
 from stance.atomic import atomic_paths
 from stance.attribution import SpeakerTable
 from stance.baselines import KeywordRules, PlainEmbeddings, PlainNgrams
-from stance.card import build_card, card_json, card_markdown, card_paths, metric_changes, read_card
+from stance.card import build_card, card_json, card_markdown, card_paths, data_changed, metric_changes, read_card
 from stance.errors import InputDataError
 from stance.evaluate import Evaluation, leave_one_source_out, on_held_out_set
 from stance.features import StanceFeatures
 from stance.labels import LabelledSentences, read_labelled
 from stance.model import StanceClassifier, error_counts
 from stance.persist import save_model
-from stance.schema import Schema, schema_beside
+from stance.schema import Schema
+from stance.story_files import find_schema, find_speakers
 
 FEATURE_GROUPS = ("encoder", "ngrams", "actors", "cues", "quotes", "stems")
 
@@ -41,15 +42,18 @@ class TrainingSet:
     paths: list[Path]
 
 
-def load_training_set(paths: list[Path]) -> TrainingSet:
-    """Read labels files; the schema and speakers come from the folder of the first one."""
+def load_training_set(
+    paths: list[Path], schema_path: Path | None = None, speakers_path: Path | None = None
+) -> TrainingSet:
+    """Read labels files with the story files given, else those beside the first one, else the
+    shipped story's (see :mod:`stance.story_files`)."""
     for path in paths:
         if Path(path).is_dir():
             raise InputDataError("is a folder; give the labels CSV file itself", path=path)
         if not Path(path).exists():
             raise InputDataError("no such file", path=path)
-    schema = schema_beside(paths[0])
-    speakers = SpeakerTable.for_corpus(Path(paths[0]).parent)
+    schema, shipped_story = find_schema(paths[0], schema_path)
+    speakers = find_speakers(paths[0], speakers_path, shipped_story)
     data = read_labelled(paths, schema.label_names)
     return TrainingSet(data=data, schema=schema, speakers=speakers, paths=list(paths))
 
@@ -122,6 +126,8 @@ class TrainingResult:
     card: dict
     changes: list[tuple[str, float | None, float]]
     replaced: bool
+    previous_rows: int | None
+    """Sentences the replaced model was trained on, when they were other data than this model's."""
 
 
 def train(
@@ -130,6 +136,8 @@ def train(
     fast: bool = False,
     dev: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    schema_path: Path | None = None,
+    speakers_path: Path | None = None,
 ) -> TrainingResult:
     """Fit on all the data, evaluate by leaving each source out (and on the development set,
     when one is given), and write model and cards atomically.
@@ -139,7 +147,7 @@ def train(
     their shares. Nothing is written until everything has succeeded, and then each file
     is renamed into place, so a failure leaves any previous model byte for byte as it was.
     """
-    training = load_training_set(paths)
+    training = load_training_set(paths, schema_path, speakers_path)
     dev_set = load_dev_set(dev, training) if dev is not None else None
     if progress:
         progress("fitting the model")
@@ -163,4 +171,11 @@ def train(
         save_model(model, model_file)
         json_file.write_text(card_json(card), encoding="utf-8", newline="\n")
         markdown_file.write_text(card_markdown(card), encoding="utf-8", newline="\n")
-    return TrainingResult(model=model, card=card, changes=metric_changes(previous, card), replaced=previous is not None)
+    previous_rows = previous["data"].get("rows") if previous and data_changed(previous, card) else None
+    return TrainingResult(
+        model=model,
+        card=card,
+        changes=metric_changes(previous, card),
+        replaced=previous is not None,
+        previous_rows=previous_rows,
+    )

@@ -212,10 +212,10 @@ def test_writer_on_a_new_file_writes_the_codebook_columns_with_provenance(tmp_pa
     writer.add(sentence("a-0", "Seoul erred."), ["blames_seoul"], "ana")
     after = datetime.now(timezone.utc)
     header, rows = read_rows(path)
-    assert header == ["id", "source", "text", "labels", "note", "annotator", "annotated_at"] == ANSWER_COLUMNS
+    assert header == ["id", "source", "text", "labels", "provenance", "note", "annotator", "annotated_at"] == ANSWER_COLUMNS
     (row,) = rows
-    assert (row["id"], row["source"], row["text"], row["labels"], row["note"], row["annotator"]) == (
-        "a-0", "alpha", "Seoul erred.", "blames_seoul", "", "ana"
+    assert (row["id"], row["source"], row["text"], row["labels"], row["provenance"], row["note"], row["annotator"]) == (
+        "a-0", "alpha", "Seoul erred.", "blames_seoul", "user", "", "ana"
     )
     stamp = datetime.fromisoformat(row["annotated_at"])
     assert stamp.utcoffset() == timedelta(0)
@@ -231,7 +231,7 @@ def test_writer_keeps_the_existing_rows_and_columns_in_their_order(tmp_path):
     writer = LabelsWriter.open(path)
     writer.add(sentence("a-3", "New one."), ["blames_seoul", "pro_extension"], "ana", note="both")
     header, rows = read_rows(path)
-    assert header == ["text", "labels", "source", "reviewer", "id", "note", "annotator", "annotated_at"]
+    assert header == ["text", "labels", "source", "reviewer", "id", "provenance", "note", "annotator", "annotated_at"]
     assert [(r["text"], r["labels"], r["source"], r["reviewer"], r["annotator"]) for r in rows] == [
         ("Old one.", "pro_extension", "alpha", "checked", ""),
         ('Old, "quoted" two.', "", "beta", "", ""),

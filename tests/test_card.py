@@ -125,8 +125,9 @@ def test_data_hash_of_several_files_is_the_hash_of_their_concatenation(tmp_path)
 # -- what changed ------------------------------------------------------------------------------------------
 
 
-def card_with(macro: float, per_label: dict[str, float], model: str = "stance") -> dict:
-    return {"evaluation": {"models": [{"model": model, "macro_f1": macro,
+def card_with(macro: float, per_label: dict[str, float], model: str = "stance", data: str = "same") -> dict:
+    return {"data": {"sha256": data, "rows": 10},
+            "evaluation": {"models": [{"model": model, "macro_f1": macro,
                                        "per_label": {name: {"f1": f1} for name, f1 in per_label.items()}}]}}
 
 
@@ -134,6 +135,12 @@ def test_metric_changes_report_old_and_new_value_of_macro_and_each_label():
     old = card_with(0.5, {"a": 0.4, "b": 0.6})
     new = card_with(0.7, {"a": 0.8, "b": 0.6})
     assert metric_changes(old, new) == [("macro_f1", 0.5, 0.7), ("f1 a", 0.4, 0.8), ("f1 b", 0.6, 0.6)]
+
+
+def test_scores_on_other_training_data_are_not_compared():
+    old = card_with(0.5, {"a": 0.4}, data="old data")
+    new = card_with(0.7, {"a": 0.8}, data="new data")
+    assert metric_changes(old, new) == [("macro_f1", None, 0.7), ("f1 a", None, 0.8)]
 
 
 def test_metric_changes_of_a_first_training_have_no_old_value():

@@ -240,3 +240,27 @@ def test_debug_shows_the_traceback_instead(runner, tmp_path):
     result = runner.invoke(app, ["--debug", "sentences", str(tmp_path / "nope")])
     assert result.exit_code != 0
     assert isinstance(result.exception, InputDataError)
+
+
+# -- conventions -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", COMMANDS + ["audit", "annotate", "suggest"])
+def test_every_command_answers_dash_h(runner, command):
+    result = runner.invoke(app, [command, "-h"], env=WIDE)
+    assert result.exit_code == 0
+    assert f" {command} [OPTIONS]" in result.stdout.splitlines()[1]
+
+
+def test_version_names_the_installed_version():
+    from importlib.metadata import version
+
+    done = subprocess.run([sys.executable, "-m", "stance", "--version"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"stance {version('stance')}"
+
+
+def test_plot_without_a_learning_curve_is_refused(runner):
+    result = runner.invoke(app, ["evaluate", "--plot", "curve.png"])
+    assert_one_line_error(result, UsageError.exit_code)
+    assert "--learning-curve" in result.stderr

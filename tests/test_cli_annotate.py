@@ -142,8 +142,10 @@ def test_a_new_labels_file_gets_the_codebook_columns(corpus, model_file, tmp_pat
     result = CliRunner().invoke(app, arguments, input="2\r")
     assert result.exit_code == 0, result.stderr
     header, rows = csv_rows(fresh)
-    assert header == ["id", "source", "text", "labels", "note", "annotator", "annotated_at"]
-    assert [(row["text"], row["labels"], row["annotator"]) for row in rows] == [(shown(result)[0], "blames_seoul", "bo")]
+    assert header == ["id", "source", "text", "labels", "provenance", "note", "annotator", "annotated_at"]
+    assert [(row["text"], row["labels"], row["provenance"], row["annotator"]) for row in rows] == [
+        (shown(result)[0], "blames_seoul", "user", "bo")
+    ]
     assert read_label_table(fresh)["text"].tolist() == [rows[0]["text"]]
 
 
