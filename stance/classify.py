@@ -69,3 +69,16 @@ def classify_stream(
     if total == 0:  # nothing was read: still write the columns, so the output is a valid, empty table
         sink.write(pd.DataFrame({column: pd.Series(dtype=str) for column in output_columns(model, columns, explain)}))
     return total
+
+
+def classify_table(table: pd.DataFrame, model) -> pd.DataFrame:
+    """The sentence table with the model's labels, 0/1 columns and probabilities."""
+    probabilities = model.predict_proba(table[["text", "is_quote", "speaker_side"]])
+    decided = probabilities >= model.thresholds_
+    out = table.copy()
+    out["labels"] = [";".join(n for n, on in zip(model.labels, row) if on) for row in decided]
+    for column, name in enumerate(model.labels):
+        out[name] = decided[:, column].astype(int)
+    for column, name in enumerate(model.labels):
+        out[f"p_{name}"] = np.round(probabilities[:, column], 4)
+    return out

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from stance.atomic import atomic_folder
-from stance.classify import output_columns, predict_frame
+from stance.classify import classify_table, output_columns, predict_frame
 from stance.errors import InputDataError, UsageError
 from stance.persist import load_model
 from stance.tables import detect_format, folder_files
@@ -141,7 +141,6 @@ def classify_partitioned(
 
 def classify_article(file_name: str, corpus_dir: str, model_path: str) -> pd.DataFrame:
     """One article's sentence table, classified: a partition of ``classify_corpus``."""
-    from stance.report import classify_table
     from stance.sentences import sentence_table_of
 
     return classify_table(sentence_table_of(Path(corpus_dir), file_name), worker_model(model_path))
@@ -151,7 +150,6 @@ def classify_corpus(corpus_dir: Path | str, model_path: Path | str, scheduler: s
     """The corpus's classified sentence table, computed an article per partition on a cluster,
     in the local path's order (file, paragraph, sentence)."""
     dataframe, _, _ = _dask()
-    from stance.report import classify_table
     from stance.sentences import sentence_table_of
 
     corpus_dir = Path(corpus_dir).resolve()

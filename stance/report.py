@@ -19,6 +19,7 @@ import pandas as pd
 
 from stance.atomic import atomic_folder
 from stance.card import read_card
+from stance.classify import classify_table
 from stance.corpus import article_details
 from stance.errors import InputDataError, UsageError
 from stance.framing import (
@@ -112,19 +113,6 @@ class Report:
     @property
     def outside(self) -> list[SourceFraming]:
         return [framing for framing in self.sources if framing.range_check and framing.range_check.outside]
-
-
-def classify_table(table: pd.DataFrame, model) -> pd.DataFrame:
-    """The sentence table with the model's labels, 0/1 columns and probabilities."""
-    probabilities = model.predict_proba(table[["text", "is_quote", "speaker_side"]])
-    decided = probabilities >= model.thresholds_
-    out = table.copy()
-    out["labels"] = [";".join(n for n, on in zip(model.labels, row) if on) for row in decided]
-    for column, name in enumerate(model.labels):
-        out[name] = decided[:, column].astype(int)
-    for column, name in enumerate(model.labels):
-        out[f"p_{name}"] = np.round(probabilities[:, column], 4)
-    return out
 
 
 def attach_hand_labels(table: pd.DataFrame, corpus_dir: Path, stances: list[str]) -> bool:
