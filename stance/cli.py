@@ -9,6 +9,7 @@ Heavy libraries (pandas, scikit-learn) are imported inside the commands, so that
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -29,6 +30,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+CLOSED_PIPE = 141
+"""The exit code of a command whose reader closed the pipe: 128 + SIGPIPE, as a shell reports it."""
 
 
 class Settings:
@@ -82,6 +87,11 @@ def user_errors() -> Iterator[None]:
         except KeyboardInterrupt:
             stderr.print("interrupted: nothing was written", markup=False)
             raise typer.Exit(code=130) from None
+        except BrokenPipeError:
+            # The reader left (`stance sentences | head`): end quietly, as Unix tools do, and point
+            # stdout at nothing so the interpreter's final flush cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(code=CLOSED_PIPE) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug: still one line, with the way to the details
@@ -637,6 +647,18 @@ def _retrain_after_annotation(labels_path: Path, writer, answers: int, model_pat
     changes = dict((name, after) for name, _, after in train_model([labels_path], out).changes)
     after = f"{changes['macro_f1']:.3f}" if "macro_f1" in changes else "n/a (no source column)"
     typer.echo(f"leave-one-source-out macro-F1: before {before}, after {after}; model written to {out}")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="New (or empty) folder for the story's corpus.")],
+) -> None:
+    """Start a corpus for a new story: sources.csv, a commented schema.toml, speakers.csv and labels.csv."""
+    with user_errors():
+        from stance.scaffold import init_corpus
+
+        written = init_corpus(folder)
+        say(f"wrote {', '.join(path.name for path in written)} to {folder}/: fill in schema.toml, add .txt articles")
 
 
 @app.command()

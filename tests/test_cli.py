@@ -264,3 +264,15 @@ def test_plot_without_a_learning_curve_is_refused(runner):
     result = runner.invoke(app, ["evaluate", "--plot", "curve.png"])
     assert_one_line_error(result, UsageError.exit_code)
     assert "--learning-curve" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["sentences", "classify seeds/labels.csv --model models/stance-fast.skops"])
+def test_a_closed_pipe_ends_quietly(command):
+    done = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m stance {command} | head -1",
+        shell=True, capture_output=True, text=True, cwd=ROOT, check=False,
+        executable="/bin/bash", env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.count("\n") == 1
+    assert done.stderr == ""
+    assert done.returncode in (0, 141)
