@@ -63,23 +63,51 @@ def read_text_file(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+TABLE_DELIMITERS = (",", ";", "\t")
+"""What spreadsheets save a table with: commas, or semicolons where the comma is the decimal
+mark, or tabs in their "Unicode text" export."""
+
+
+def read_table_text(path: Path) -> str:
+    """A spreadsheet's table as text: UTF-8 (a BOM is fine) or the UTF-16 of a "Unicode text" export."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""  # read_text_file gives the error its words
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            raise InputDataError("starts like UTF-16 but is not valid UTF-16", path=path) from None
+    return read_text_file(path)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter a header line uses: the one of ``TABLE_DELIMITERS`` it holds most, outside quotes."""
+    unquoted = "".join(part for index, part in enumerate(header_line.split('"')) if index % 2 == 0)
+    return max(TABLE_DELIMITERS, key=lambda delimiter: (unquoted.count(delimiter), delimiter == ","))
+
+
 def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the (line, fields) of every non-blank row of a small CSV file.
 
-    Short rows are padded with ''; a row with more fields than the header
-    (an unquoted comma) is refused with its line. Line numbers count physical lines, so
-    a row after a field with an embedded newline is still found where it is. An empty
-    file gives an empty header.
+    The delimiter (comma, semicolon or tab) is read off the header line. Short rows are
+    padded with ''; a row with more fields than the header is refused with its line.
+    Line numbers count physical lines, so a row after a field with an embedded newline
+    is still found where it is. An empty file gives an empty header.
     """
-    reader = csv.reader(io.StringIO(read_text_file(path)))
+    text = read_table_text(path)
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [name.strip() for name in next(reader, [])]
     records = []
     for fields in reader:
         if not any(field.strip() for field in fields):
             continue
         if len(fields) > len(header):
+            hint = " (quote a value that holds a comma)" if delimiter == "," else ""
             raise InputDataError(
-                f"has {len(fields)} fields but the header has {len(header)} (quote a value that holds a comma)",
+                f"has {len(fields)} fields but the header has {len(header)}{hint}",
                 path=path,
                 line=reader.line_num,
             )
