@@ -103,9 +103,12 @@ def leave_one_source_out(
     """Evaluate each named model by leave-one-source-out on the same folds.
 
     With ``real_only`` every source is still held out in turn, but only the real
-    sentences (see :func:`real_rows`) are scored.
+    sentences (see :func:`real_rows`) are scored; where none is real (a new story's
+    first labels, all written by hand), every sentence is.
     """
     rows = real_rows(data) if real_only else np.ones(len(data.frame), dtype=bool)
+    if not rows.any():
+        rows = np.ones(len(data.frame), dtype=bool)
     held_out = sorted(set(data.groups[rows])) if data.groups is not None else None
     results = []
     for name, estimator in models.items():
