@@ -50,6 +50,25 @@ class KeywordRules(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= 0.5).astype(int)
 
 
+def fit_per_label(matrix, Y) -> list:
+    """One class-balanced logistic regression per label column. A column with one class only
+    (a small training fold without any positive) keeps that class as its probability, as the
+    stance model does, so a baseline never fails where the model it is compared with runs."""
+    models: list = []
+    for column in np.asarray(Y).T:
+        if column.min() == column.max():
+            models.append(float(column[0]))
+        else:
+            models.append(LogisticRegression(class_weight="balanced", max_iter=1000).fit(matrix, column))
+    return models
+
+
+def probabilities_per_label(models: list, matrix) -> np.ndarray:
+    return np.column_stack(
+        [np.full(matrix.shape[0], model) if isinstance(model, float) else model.predict_proba(matrix)[:, 1] for model in models]
+    )
+
+
 class PlainNgrams(ClassifierMixin, BaseEstimator):
     """TF-IDF of word uni- and bigrams with one class-balanced logistic regression per label.
 
@@ -64,12 +83,11 @@ class PlainNgrams(ClassifierMixin, BaseEstimator):
         texts = as_sentence_frame(X)["text"]
         self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2)).fit(texts)
         matrix = self.vectorizer_.transform(texts)
-        self.estimators_ = [LogisticRegression(class_weight="balanced", max_iter=1000).fit(matrix, column) for column in np.asarray(Y).T]
+        self.estimators_ = fit_per_label(matrix, Y)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        matrix = self.vectorizer_.transform(as_sentence_frame(X)["text"])
-        return np.column_stack([model.predict_proba(matrix)[:, 1] for model in self.estimators_])
+        return probabilities_per_label(self.estimators_, self.vectorizer_.transform(as_sentence_frame(X)["text"]))
 
     def predict(self, X) -> np.ndarray:
         return (self.predict_proba(X) >= 0.5).astype(int)
@@ -86,14 +104,11 @@ class PlainEmbeddings(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, Y, groups=None):
         matrix = self._embed(X)
-        self.estimators_ = [
-            LogisticRegression(class_weight="balanced", max_iter=1000).fit(matrix, column) for column in np.asarray(Y).T
-        ]
+        self.estimators_ = fit_per_label(matrix, Y)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        matrix = self._embed(X)
-        return np.column_stack([model.predict_proba(matrix)[:, 1] for model in self.estimators_])
+        return probabilities_per_label(self.estimators_, self._embed(X))
 
     def predict(self, X) -> np.ndarray:
         return (self.predict_proba(X) >= 0.5).astype(int)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator
 
-from stance.baselines import KeywordRules, PlainNgrams
+from stance.baselines import KeywordRules, PlainEmbeddings, PlainNgrams
 from stance.evaluate import format_table, leave_one_source_out, out_of_source_predictions, score
 from stance.labels import LabelledSentences
 
@@ -204,3 +204,13 @@ def test_plain_ngrams_scores_perfectly_out_of_source_when_the_cue_is_shared_by_s
     [result] = leave_one_source_out({"ngrams": PlainNgrams(labels=("has_alpha", "has_beta"))}, data)
     assert result.folds == ["s1", "s2"]
     assert result.macro_f1 == 1.0
+
+
+@pytest.mark.parametrize("baseline", [PlainNgrams, PlainEmbeddings], ids=["ngrams", "embeddings"])
+def test_a_baseline_trained_without_any_positive_of_a_label_predicts_that_label_never(baseline):
+    texts = ["alpha one", "alpha two", "beta one", "beta two"]
+    Y = np.array([[1, 0], [1, 0], [0, 0], [0, 0]])
+    model = baseline(labels=("has_alpha", "never_seen")).fit(texts, Y)
+    probabilities = model.predict_proba(["alpha three", "beta three"])
+    assert probabilities[:, 1].tolist() == [0.0, 0.0]
+    assert probabilities[0, 0] > probabilities[1, 0]
