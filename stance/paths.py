@@ -15,10 +15,20 @@ MODEL_FILE = "stance.skops"
 LABELS_FILE = "labels.csv"
 
 
+def _shipped_folder(package: str) -> Path:
+    """The installed copy of a data package; run from a source checkout that was not
+    installed (``stance.seeds`` is the repository's ``seeds/`` only once installed), the
+    checkout's own folder."""
+    try:
+        return Path(str(files(package)))  # a regular package (it has an __init__.py), so a real folder
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[1] / package.rsplit(".", 1)[1]
+
+
 def _local_or_shipped(local: Path, package: str, name: str | None = None) -> Path:
     if local.exists():
         return local
-    shipped = Path(str(files(package)))  # a regular package (it has an __init__.py), so a real folder
+    shipped = _shipped_folder(package)
     return shipped / name if name else shipped
 
 

@@ -171,7 +171,7 @@ def train(
         save_model(model, model_file)
         json_file.write_text(card_json(card), encoding="utf-8", newline="\n")
         markdown_file.write_text(card_markdown(card), encoding="utf-8", newline="\n")
-    previous_rows = previous["data"].get("rows") if previous and data_changed(previous, card) else None
+    previous_rows = previous.get("data", {}).get("rows") if previous and data_changed(previous, card) else None
     return TrainingResult(
         model=model,
         card=card,
