@@ -22,10 +22,14 @@ import pandas as pd
 from stance.atomic import write_text
 from stance.errors import UsageError
 from stance.labels import LABEL_SEPARATOR, USER_PROVENANCE, read_label_table
+from stance.suggest import choose
 
 STRATEGIES = ("uncertain", "disagree", "random")
 ANSWER_COLUMNS = ["id", "source", "text", "labels", "provenance", "note", "annotator", "annotated_at"]
 RANDOM_SEED = 0
+SPREAD_FIRST = 20
+"""With the uncertain strategy, the first sentences shown are the ones ``stance suggest`` would
+pick (least certain, spread over the corpus); the rest follow by the model's margin."""
 
 
 class LabelledSentences:
@@ -69,7 +73,9 @@ def order_candidates(candidates: pd.DataFrame, model, keyword_rules, strategy: s
     ordered["guess"] = [";".join(n for n, on in zip(model.labels, row) if on) for row in guess]
     ordered["margin"] = np.abs(probabilities - model.thresholds_).min(axis=1)
     if strategy == "uncertain":
-        return ordered.sort_values(["margin", "id"], kind="stable")
+        by_margin = ordered.sort_values(["margin", "id"], kind="stable")
+        first = by_margin.iloc[choose(model, by_margin, SPREAD_FIRST)]
+        return pd.concat([first, by_margin.drop(index=first.index)])
     if strategy == "disagree":
         keywords = keyword_rules.predict(ordered[["text"]]).astype(bool)
         ordered["disagreements"] = (keywords != guess).sum(axis=1)

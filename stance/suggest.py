@@ -48,7 +48,11 @@ def choose(model, frame: pd.DataFrame, n: int) -> np.ndarray:
         return pool[:n]
     vectors = sentence_vectors(model, frame.iloc[pool])
     groups = KMeans(n_clusters=n, n_init=3, random_state=0).fit_predict(vectors)
-    picks = [pool[groups == group][np.argmin(margin[pool[groups == group]])] for group in range(n)]
+    picks = [pool[groups == group][np.argmin(margin[pool[groups == group]])] for group in np.unique(groups)]
+    # Fewer distinct sentences than clusters leave some clusters empty: the least certain of
+    # the rest of the pool fill the places, so n are always chosen.
+    chosen = set(picks)
+    picks += [position for position in pool if position not in chosen][: n - len(picks)]
     return np.array(sorted(picks, key=lambda position: (margin[position], position)), dtype=int)
 
 

@@ -317,3 +317,19 @@ def test_default_annotator_is_the_login_name_or_unknown(monkeypatch):
 
     monkeypatch.setattr("getpass.getuser", no_login_name)
     assert default_annotator() == "unknown"
+
+
+def test_uncertain_shows_first_what_suggest_would_pick_then_every_other_sentence_by_margin(tiny_model):
+    from stance.annotate import SPREAD_FIRST
+    from stance.suggest import choose
+
+    texts = [f"{text} Day {day}." for day in range(8) for text in MIXED_TEXTS]
+    assert len(texts) > SPREAD_FIRST
+    candidates = candidate_frame(texts)
+    ordered = order_candidates(candidates, tiny_model, None, "uncertain")
+    by_margin = ordered.sort_values(["margin", "id"], kind="stable")
+    picks = by_margin.iloc[choose(tiny_model, by_margin, SPREAD_FIRST)]["id"].tolist()
+    assert ordered["id"].tolist()[:SPREAD_FIRST] == picks
+    rest = ordered.iloc[SPREAD_FIRST:]
+    assert sorted(ordered["id"]) == sorted(candidates["id"])
+    assert list(rest["margin"]) == sorted(rest["margin"])
