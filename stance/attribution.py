@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from stance.corpus import read_csv_records
+from stance.textfiles import read_csv_records
 from stance.errors import InputDataError
 from stance.resources import read_toml, read_word_list
 

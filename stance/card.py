@@ -16,6 +16,7 @@ from pathlib import Path
 
 from stance.evaluate import Evaluation
 from stance.labels import LabelledSentences
+from stance.paths import portable_location
 from stance.schema import Schema
 
 LIBRARIES = ("stance", "scikit-learn", "nltk", "numpy", "scipy", "pandas", "skops")
@@ -65,8 +66,14 @@ def build_card(
     dev_evaluations: list[Evaluation] = (),
     dev_path: Path | None = None,
     name: str = "stance",
+    extends: dict | None = None,
 ) -> dict:
-    """The card as a plain dict (JSON-ready)."""
+    """The card as a plain dict (JSON-ready).
+
+    ``locations`` name the training files so that a retrain finds them again on any machine;
+    ``extends``, for a model retrained with new answers, gives the model it grew from and
+    both counts: the sentences that model was trained on and the new ones added.
+    """
     features = model.features_
     provenance = data.frame["provenance"] if "provenance" in data.frame else None
     return {
@@ -74,6 +81,7 @@ def build_card(
         "story": schema.story,
         "data": {
             "files": [Path(path).name for path in paths],
+            "locations": [portable_location(path) for path in paths],
             "sha256": data_hash(paths),
             "date": _data_date(data),
             "rows": int(len(data.frame)),
@@ -85,6 +93,7 @@ def build_card(
                 if provenance is not None
                 else {"unrecorded": int(len(data.frame))}
             ),
+            **({"extends": extends} if extends else {}),
         },
         "labels": [
             {
@@ -143,6 +152,15 @@ def card_markdown(card: dict) -> str:
         f"- Files: {', '.join(data['files'])} (sha256 `{data['sha256'][:16]}…`)",
         f"- Date recorded in the data: {data['date'] or 'none (the data carries no annotation date)'}",
         f"- Sentences: {data['rows']}, of which {data['unlabelled_rows']} carry no label",
+        *(
+            [
+                f"- Retrained with new answers: the {data['extends']['rows_before']} sentences {data['extends']['model']} "
+                f"was trained on, plus {data['extends']['rows_added']} new ones; "
+                f"{data['extends']['relabelled']} of those it had were labelled anew, and the new labels stand"
+            ]
+            if data.get("extends")
+            else []
+        ),
         f"- Sources: {', '.join(f'{name} ({count})' for name, count in data['sources'].items())}",
         "",
         "| label | positives | threshold | definition |",
@@ -212,14 +230,14 @@ def data_changed(old: dict, new: dict) -> bool:
 
 
 def metric_changes(old: dict | None, new: dict) -> list[tuple[str, float | None, float]]:
-    """(metric, old value or None, new value) for the stance model's macro-F1 and per-label F1.
+    """(metric, old value or None, new value) for the card's own model's macro-F1 and per-label F1.
 
     The old value is given only when both models were scored on the same training data
     (same sha256): a score on other sentences is no baseline for this one.
     """
 
     def metrics(card: dict) -> dict[str, float]:
-        stance = next((m for m in card["evaluation"]["models"] if m.get("model") == "stance"), None)
+        stance = next((m for m in card["evaluation"]["models"] if m.get("model") == card.get("model", "stance")), None)
         if stance is None or "per_label" not in stance:
             return {}
         values = {"macro_f1": stance["macro_f1"]}

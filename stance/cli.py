@@ -19,14 +19,63 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from stance.errors import StanceError, UsageError
 
+class Settings:
+    debug = False
+    quiet = False
+
+
+GLOBAL_FLAGS = ("-q", "--quiet", "--debug")
+
+
+class StanceGroup(TyperGroup):
+    """The command group: the global flags are taken after the command name too
+    (``stance report -q``), as users type them, by moving them before it."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        flags = [arg for arg in args[:end] if arg in GLOBAL_FLAGS]
+        rest = [arg for arg in args[:end] if arg not in GLOBAL_FLAGS]
+        return super().parse_args(ctx, flags + rest + args[end:])
+
+
+class StanceCommand(TyperCommand):
+    """A command whose help reads as Unix tools' does.
+
+    Typer labels every value with its Python type (``<path>``, ``<bool>``) and a required
+    argument as ``{CORPUS}``; here an option's value is an upper-case metavar, a flag has
+    none, and an argument is named by its metavar alone.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs["epilog"] = "-q/--quiet and --debug may be given here too."
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = lambda ctx: None  # its metavar (CORPUS, LABELS) says it all
+            elif not param.is_flag and param.metavar is None:
+                param.metavar = _metavar(param.type_descriptor.annotation, param.type_descriptor.is_path)
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        return [piece.replace("{", "").replace("}", "") for piece in super().collect_usage_pieces(ctx)]
+
+
+def _metavar(annotation, is_path: bool) -> str:
+    if is_path:
+        return "PATH"
+    return {int: "N", float: "NUMBER"}.get(annotation, "TEXT")
+
+
 app = typer.Typer(
+    cls=StanceGroup,
     help="Label news sentences by the stance they convey and compare how outlets frame a story.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help, as Unix tools print it: upper-case metavars, no <bool>
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -34,11 +83,6 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 CLOSED_PIPE = 141
 """The exit code of a command whose reader closed the pipe: 128 + SIGPIPE, as a shell reports it."""
-
-
-class Settings:
-    debug = False
-    quiet = False
 
 
 def _print_version(asked: bool) -> None:
@@ -119,7 +163,7 @@ def progress_callback(description: str) -> Callable[[str], None]:
 
 # Options several commands share, spelled once.
 ModelOption = Annotated[
-    Optional[Path], typer.Option("--model", help="Model file.", show_default="models/stance.skops, else the shipped model")
+    Optional[Path], typer.Option("--model", metavar="FILE", help="Model file.", show_default="models/stance.skops, else the shipped model")
 ]
 SourcedLabels = Annotated[
     Optional[list[Path]],
@@ -127,26 +171,26 @@ SourcedLabels = Annotated[
 ]
 SchemaOption = Annotated[
     Optional[Path],
-    typer.Option("--schema", help="The story's schema.toml.", show_default="beside the labels, else the shipped story's"),
+    typer.Option("--schema", metavar="FILE", help="The story's schema.toml.", show_default="beside the labels, else the shipped story's"),
 ]
 SpeakersOption = Annotated[
     Optional[Path],
-    typer.Option("--speakers", help="The story's speakers.csv.", show_default="beside the labels"),
+    typer.Option("--speakers", metavar="FILE", help="The story's speakers.csv.", show_default="beside the labels"),
 ]
-EngineOption = Annotated[str, typer.Option("--engine", help="local (this process) or dask (a cluster).")]
+EngineOption = Annotated[str, typer.Option("--engine", metavar="local|dask", help="local (this process) or dask (a cluster).")]
 SchedulerOption = Annotated[
-    Optional[str], typer.Option("--scheduler", help="Dask scheduler address.", show_default="a local 2-worker cluster")
+    Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler address.", show_default="a local 2-worker cluster")
 ]
 
 
-@app.command()
+@app.command(cls=StanceCommand)
 def sentences(
     corpus: Annotated[
         Optional[Path],
         typer.Argument(metavar="CORPUS", help="Corpus folder: .txt articles plus sources.csv.", show_default="seeds/"),
     ] = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="CSV or .parquet file to write; stdout if omitted.")
+        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="CSV or .parquet file to write; stdout if omitted.")
     ] = None,
     unlabelled: Annotated[
         bool,
@@ -155,20 +199,21 @@ def sentences(
         ),
     ] = False,
     labels: Annotated[
-        Optional[Path], typer.Option("--labels", help="Labels file for --unlabelled.", show_default="CORPUS/labels.csv")
+        Optional[Path], typer.Option("--labels", metavar="FILE", help="Labels file for --unlabelled.", show_default="CORPUS/labels.csv")
     ] = None,
 ) -> None:
     """Split a corpus into the sentence table: clean sentences with their quotation and speaker."""
     with user_errors():
+        from stance.corpus import LABELS_NAME, Corpus
         from stance.paths import default_corpus
         from stance.sentences import sentence_chunks
 
-        corpus = corpus or default_corpus()
-        chunks = sentence_chunks(corpus)
+        opened = Corpus.open(corpus or default_corpus())
+        chunks = sentence_chunks(opened)
         if unlabelled:
             from stance.annotate import unlabelled as not_yet_labelled
 
-            labels_path = labels or corpus / "labels.csv"
+            labels_path = labels or opened.folder / LABELS_NAME
             chunks = (
                 not_yet_labelled(chunk, labels_path)[["id", "source", "text"]].assign(labels="", note="")
                 for chunk in chunks
@@ -182,21 +227,21 @@ def sentences(
             say(f"wrote {count} sentences to {output}")
 
 
-@app.command()
+@app.command(cls=StanceCommand)
 def train(
     data: Annotated[
         Optional[list[Path]],
         typer.Argument(metavar="LABELS", help="Labelled sentences (CSV, codebook format).", show_default="seeds/labels.csv"),
     ] = None,
     out: Annotated[
-        Optional[Path], typer.Option("--output", "-o", "--out", help="Model file to write.", show_default="models/stance.skops")
+        Optional[Path], typer.Option("--output", "-o", "--out", metavar="FILE", help="Model file to write.", show_default="models/stance.skops")
     ] = None,
     fast: Annotated[
         bool, typer.Option("--fast", help="Train the lexical model (no encoder), for corpora of millions.")
     ] = False,
     dev: Annotated[
         Optional[Path],
-        typer.Option("--dev", help="Development set: scored in the card, its error counts kept for reports."),
+        typer.Option("--dev", metavar="FILE", help="Development set: scored in the card, its error counts kept for reports."),
     ] = None,
     schema: SchemaOption = None,
     speakers: SpeakersOption = None,
@@ -222,7 +267,7 @@ def train(
             say(f"  {name:<24} {change}")
 
 
-@app.command()
+@app.command(cls=StanceCommand)
 def evaluate(
     data: SourcedLabels = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
@@ -232,10 +277,10 @@ def evaluate(
     ] = False,
     plot: Annotated[
         Optional[Path],
-        typer.Option("--plot", help="Where --learning-curve draws its chart (PNG).", show_default="learning_curve.png"),
+        typer.Option("--plot", metavar="FILE", help="Where --learning-curve draws its chart (PNG).", show_default="learning_curve.png"),
     ] = None,
     dev: Annotated[
-        Optional[Path], typer.Option("--dev", help="Also score every model, trained on all the data, on this set.")
+        Optional[Path], typer.Option("--dev", metavar="FILE", help="Also score every model, trained on all the data, on this set.")
     ] = None,
     adaptation: Annotated[
         bool,
@@ -323,11 +368,11 @@ def _learning_curve(training, as_json: bool, plot: Path) -> None:
     say(f"chart written to {plot}")
 
 
-@app.command()
+@app.command(cls=StanceCommand)
 def audit(
     data: SourcedLabels = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many suspects to list.")] = 20,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write all suspects as CSV.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Also write all suspects as CSV.")] = None,
     schema: SchemaOption = None,
     speakers: SpeakersOption = None,
 ) -> None:
@@ -356,25 +401,26 @@ def audit(
                 typer.echo(f"     note: {row.note}")
 
 
-@app.command()
+@app.command(cls=StanceCommand)
 def classify(
     input_path: Annotated[
         Optional[str],
         typer.Argument(
             metavar="INPUT",
-            help="CSV, TSV, JSONL, Parquet or text file (one sentence a line), a folder of them, or - for stdin.",
+            help="CSV, TSV, JSONL, Parquet or text file (one sentence a line), a folder of them, a corpus folder "
+            "(split into sentences), or - for stdin.",
         ),
     ] = None,
-    text: Annotated[Optional[str], typer.Option("--text", help="Classify this one sentence instead.")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", metavar="SENTENCE", help="Classify this one sentence instead.")] = None,
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="CSV or .parquet file to write (a folder with --engine dask); stdout if omitted."),
+        typer.Option("--output", "-o", metavar="FILE", help="CSV or .parquet file to write (a folder with --engine dask); stdout if omitted."),
     ] = None,
     model_path: ModelOption = None,
-    text_column: Annotated[str, typer.Option("--text-column", help="Column (or JSON field) holding the sentence.")] = "text",
+    text_column: Annotated[str, typer.Option("--text-column", metavar="NAME", help="Column (or JSON field) holding the sentence.")] = "text",
     input_format: Annotated[
         Optional[str],
-        typer.Option("--format", help="csv, tsv, jsonl, parquet or txt.", show_default="from the file name; txt for stdin"),
+        typer.Option("--format", metavar="FORMAT", help="csv, tsv, jsonl, parquet or txt.", show_default="from the file name; txt for stdin"),
     ] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the features that pushed each label most.")] = False,
     engine: EngineOption = "local",
@@ -387,7 +433,7 @@ def classify(
         from stance.classify import classify_stream
         from stance.paths import default_model
         from stance.persist import load_model
-        from stance.tables import count_rows, read_chunks
+        from stance.tables import count_rows, is_corpus_folder, read_chunks
 
         if (input_path is None) == (text is None):
             raise UsageError("give an INPUT file (or - for stdin) or --text, not both and not neither")
@@ -401,6 +447,11 @@ def classify(
         if text is not None:
             chunks = iter([pd.DataFrame({text_column: [text]})])
             total = None
+        elif input_path != "-" and Path(input_path).is_dir() and is_corpus_folder(Path(input_path)):
+            from stance.corpus import Corpus
+            from stance.sentences import sentence_chunks
+
+            chunks, total = sentence_chunks(Corpus.open(input_path)), None
         else:
             chunks = read_chunks(input_path, input_format, text_column)
             total = count_rows(input_path) if output is not None else None
@@ -416,6 +467,10 @@ def _classify_on_dask(input_path, output, model_path, text_column, input_format,
 
     if input_path is None or input_path == "-" or output is None:
         raise UsageError("--engine dask reads an INPUT file or folder and writes --output FOLDER (a Parquet dataset)")
+    from stance.tables import is_corpus_folder
+
+    if Path(input_path).is_dir() and is_corpus_folder(Path(input_path)):
+        raise UsageError("--engine dask classifies sentence tables: run 'stance sentences' on the corpus first")
     if explain:
         raise UsageError("--explain is not available with --engine dask")
     count = classify_partitioned(input_path, output, model_path, text_column, input_format, scheduler)
@@ -465,191 +520,79 @@ def _progress(total: int | None) -> Iterator[Callable[[int], None]]:
         yield lambda count: bar.advance(task, count)
 
 
-@app.command()
+@app.command(cls=StanceCommand)
 def report(
     corpus: Annotated[Optional[Path], typer.Argument(metavar="CORPUS", help="Corpus folder.", show_default="seeds/")] = None,
     model_path: ModelOption = None,
-    out: Annotated[Path, typer.Option("--output", "-o", "--out", help="Folder for the reports.")] = Path("reports"),
+    out: Annotated[Path, typer.Option("--output", "-o", "--out", metavar="FOLDER", help="Folder for the reports.")] = Path("reports"),
     engine: EngineOption = "local",
     scheduler: SchedulerOption = None,
 ) -> None:
     """Compare framing across the corpus's sources: per-source reports and one comparison (HTML and Markdown)."""
     with user_errors():
+        from stance.corpus import Corpus
         from stance.paths import default_corpus, default_model
         from stance.persist import load_model
         from stance.report import build
 
         resolved_model = model_path or default_model()
-        written = build(corpus or default_corpus(), resolved_model, out, engine, scheduler)
+        written = build(Corpus.open(corpus or default_corpus()), resolved_model, out, engine, scheduler)
         say_model(resolved_model, load_model(resolved_model))
         say(f"wrote {len(written)} files to {out}/ (open {out / 'index.html'})")
 
 
-KEY_HELP = "keys: 1-{n} toggle a label · enter save · a accept the guess · n none · s skip · u undo · q quit · labels defined in docs/CODEBOOK.md"
-
-
-def _show_sentence(row, position: int, total: int, labels: tuple[str, ...], before: str, after: str) -> None:
-    speaker = f"{row.speaker} ({row.speaker_side or 'unknown'})" if row.speaker else "none named"
-    typer.echo("")
-    typer.echo(f"[{position}/{total}] source: {row.source}   speaker: {speaker}")
-    if before:
-        typer.echo(f"  before: {before}")
-    typer.echo(f"> {row.text}")
-    if after:
-        typer.echo(f"  after:  {after}")
-    guesses = "  ".join(
-        f"{index}:{name} {row[f'p_{name}']:.2f}{'*' if name in row.guess.split(';') else ''}"
-        for index, name in enumerate(labels, start=1)
-    )
-    typer.echo(f"model (* = guess): {guesses}")
-
-
-@app.command()
+@app.command(cls=StanceCommand)
 def annotate(
     corpus: Annotated[Path, typer.Argument(metavar="CORPUS", help="Corpus folder whose sentences to label.")],
     labels: Annotated[
-        Optional[Path], typer.Option("--labels", help="Labels file to add to.", show_default="CORPUS/labels.csv")
+        Optional[Path], typer.Option("--labels", metavar="FILE", help="Labels file to add to.", show_default="CORPUS/labels.csv")
     ] = None,
     model_path: ModelOption = None,
     batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Stop after this many answers.")] = None,
-    strategy: Annotated[str, typer.Option("--strategy", help="uncertain, disagree or random.")] = "uncertain",
+    strategy: Annotated[str, typer.Option("--strategy", metavar="uncertain|disagree|random", help="Which sentences to ask first.")] = "uncertain",
     annotator: Annotated[
-        Optional[str], typer.Option("--annotator", help="Who answers (recorded per answer).", show_default="login name")
+        Optional[str], typer.Option("--annotator", metavar="NAME", help="Who answers (recorded per answer).", show_default="login name")
     ] = None,
 ) -> None:
     """Label sentences in the terminal, the most useful first; every answer is saved at once."""
     with user_errors():
-        from stance.annotate import LabelsWriter, context, default_annotator, order_candidates, unlabelled
+        from stance.annotate import LabelsWriter, default_annotator, order_candidates, unlabelled
         from stance.baselines import KeywordRules
-        from stance.paths import default_model
+        from stance.corpus import LABELS_NAME, Corpus
+        from stance.paths import default_model, default_model_output
         from stance.persist import load_model
-        from stance.schema import schema_beside
+        from stance.schema import SCHEMA_NAME
         from stance.sentences import sentence_table
+        from stance.session import KEY_HELP, Session, confirm, retrain_after_session
 
-        labels_path = labels or corpus / "labels.csv"
-        table = sentence_table(corpus)
+        opened = Corpus.open(corpus)
+        labels_path = labels or opened.folder / LABELS_NAME
+        table = sentence_table(opened)
         resolved_model = model_path or default_model()
         model = load_model(resolved_model)
-        schema = schema_beside(corpus) if strategy == "disagree" else None
-        rules = KeywordRules(model.labels, {l.name: list(l.keywords) for l in schema.labels}).fit(None) if schema else None
+        keywords = {label.name: list(label.keywords) for label in opened.schema.labels}
+        rules = KeywordRules(model.labels, keywords).fit(None) if strategy == "disagree" else None
         candidates = order_candidates(unlabelled(table, labels_path), model, rules, strategy)
         say_model(resolved_model, model)  # once the options are known good, so a usage error stays one line
         if candidates.empty:
             say("nothing to label: every sentence of the corpus is in the labels file")
             return
         writer = LabelsWriter.open(labels_path)
-        who = annotator or default_annotator()
         labels_in_order = tuple(model.labels)
         typer.echo(f"{len(candidates)} sentences to label ({strategy} first); answers go to {labels_path}")
         typer.echo(KEY_HELP.format(n=len(labels_in_order)))
-        history: list[tuple[int, str]] = []
-        keys = _keys()
-        position = 0
-        while position < len(candidates) and (batch is None or len(history) < batch):
-            row = candidates.iloc[position]
-            _show_sentence(row, position + 1, len(candidates), labels_in_order, *context(table, row.id))
-            chosen: set[str] = set()
-            action = _read_answer(keys, labels_in_order, chosen, row.guess)
-            if action == "quit":
-                break
-            if action == "skip":
-                position += 1
-            elif action == "undo":
-                if history:
-                    position, sentence_id = history.pop()
-                    writer.remove_last(sentence_id)
-                    typer.echo("undone")
-                else:
-                    typer.echo("nothing to undo")
-            else:
-                answer = [name for name in labels_in_order if name in action]
-                writer.add(row, answer, who)
-                typer.echo(f"saved: {';'.join(answer) or '(none)'}")
-                history.append((position, row.id))
-                position += 1
-        typer.echo(f"{len(history)} answer(s) saved to {labels_path}")
-        if history and _confirm("Retrain the model with these labels now?"):
-            _retrain_after_annotation(labels_path, writer, len(history), model_path)
+        session = Session(candidates, table, labels_in_order, writer, annotator or default_annotator())
+        answers = session.run(batch)
+        typer.echo(f"{answers} answer(s) saved to {labels_path}")
+        if answers and confirm("Retrain the model with these labels now?"):
+            schema_file = opened.folder / SCHEMA_NAME
+            retrain_after_session(
+                labels_path, writer, answers, resolved_model, model_path or default_model_output(),
+                schema_file if schema_file.exists() else None, say,
+            )
 
 
-def _confirm(question: str) -> bool:
-    """A yes/no question; the end of input (a script that says nothing more) means no."""
-    try:
-        return typer.confirm(question, default=False)
-    except typer.Abort:
-        typer.echo("")
-        return False
-
-
-def _keys() -> Iterator[str]:
-    """Keys as typed: one at a time on a terminal; from a pipe (a script, a test) one character
-    at a time, with a CRLF line end read as a single Enter. '' marks the end of input."""
-    if sys.stdin.isatty():
-        while True:
-            yield typer.getchar()
-    previous = ""
-    while True:
-        key = sys.stdin.read(1)
-        if not (key == "\n" and previous == "\r"):
-            yield key
-        if key == "":
-            return
-        previous = key
-
-
-def _read_answer(keys: Iterator[str], labels: tuple[str, ...], chosen: set[str], guess: str) -> str | set[str]:
-    """Read keys until an answer: a set of labels, or 'skip', 'undo' or 'quit'."""
-    while True:
-        key = next(keys, "")
-        if key in ("", "q", "\x03", "\x04"):  # end of input, q, Ctrl-C, Ctrl-D
-            return "quit"
-        if key.isdigit() and 1 <= int(key) <= len(labels):
-            chosen.symmetric_difference_update({labels[int(key) - 1]})
-            typer.echo(f"  selected: {';'.join(n for n in labels if n in chosen) or '(none)'}")
-        elif key in ("\r", "\n"):
-            return set(chosen)
-        elif key == "a":
-            return set(filter(None, guess.split(";")))
-        elif key == "n":
-            return set()
-        elif key == "s":
-            return "skip"
-        elif key == "u":
-            return "undo"
-        else:
-            typer.echo(KEY_HELP.format(n=len(labels)))
-
-
-def _retrain_after_annotation(labels_path: Path, writer, answers: int, model_path: Path | None) -> None:
-    """Leave-one-source-out macro-F1 without and with the new answers, then train and save."""
-    from stance.evaluate import leave_one_source_out
-    from stance.paths import default_model_output
-    from stance.training import load_training_set, stance_model
-    from stance.training import train as train_model
-
-    def macro_f1(path: Path) -> str:
-        try:
-            training = load_training_set([path])
-            if training.data.groups is None:
-                return "n/a (no source column)"
-            return f"{leave_one_source_out({'stance': stance_model(training)}, training.data)[0].macro_f1:.3f}"
-        except StanceError as exc:
-            return f"n/a ({exc})"
-
-    # Beside the labels, so that the schema and speakers beside them are found for it too.
-    earlier = labels_path.with_name(f".{labels_path.stem}.before-session.csv")
-    try:
-        before = macro_f1(earlier) if writer.copy_without_last(earlier, answers) else "n/a (no labels before)"
-    finally:
-        earlier.unlink(missing_ok=True)
-    out = model_path or default_model_output()
-    # Training evaluates the new model by leaving each source out for its card: that is "after".
-    changes = dict((name, after) for name, _, after in train_model([labels_path], out).changes)
-    after = f"{changes['macro_f1']:.3f}" if "macro_f1" in changes else "n/a (no source column)"
-    typer.echo(f"leave-one-source-out macro-F1: before {before}, after {after}; model written to {out}")
-
-
-@app.command()
+@app.command(cls=StanceCommand)
 def init(
     folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="New (or empty) folder for the story's corpus.")],
 ) -> None:
@@ -661,14 +604,14 @@ def init(
         say(f"wrote {', '.join(path.name for path in written)} to {folder}/: fill in schema.toml, add .txt articles")
 
 
-@app.command()
+@app.command(cls=StanceCommand)
 def suggest(
     input_path: Annotated[
         Path, typer.Argument(metavar="INPUT", help="Corpus folder, or a sentence table (CSV or Parquet with 'text').")
     ],
     n: Annotated[int, typer.Option("--n", min=1, help="How many sentences to suggest.")] = 100,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="CSV to write, in the labels format.")
+        Path, typer.Option("--output", "-o", metavar="FILE", help="CSV to write, in the labels format.")
     ] = Path("suggested.csv"),
     model_path: ModelOption = None,
 ) -> None:
@@ -686,9 +629,10 @@ def suggest(
         model = load_model(resolved_model)
         say_model(resolved_model, model)
         if input_path.is_dir():
+            from stance.corpus import Corpus
             from stance.sentences import sentence_table
 
-            frame = sentence_table(input_path)
+            frame = sentence_table(Corpus.open(input_path))
         else:
             frame = pd.concat(list(read_chunks(str(input_path))), ignore_index=True)
         table = suggestion_table(model, frame, n)

@@ -1,28 +1,42 @@
-"""Read a corpus folder: one ``.txt`` article per file plus a ``sources.csv`` manifest.
+"""Open a corpus folder once: its articles, manifest, schema, speakers and hand labels.
 
-A corpus is any folder laid out like ``seeds/``. The manifest names each file's
-source id, outlet, date and headline; an article it does not list still counts,
-under its file stem, with a warning, so a user can drop a new article in and look
-before writing its manifest row.
+A corpus is any folder laid out like ``seeds/``: one ``.txt`` article per file, a
+``sources.csv`` manifest naming each file's source id, outlet, date and headline, and
+the story files (``schema.toml``, ``speakers.csv``) and hand labels (``labels.csv``)
+that may sit beside them. :class:`Corpus` reads the small files when it is opened and
+the articles only when asked, one at a time, so every later stage works from one
+object and a corpus of thousands of articles is never held in memory at once.
+
+What is missing is said once, with what stands in for it: an article the manifest does
+not list counts under its file stem, a folder without a schema is read with the shipped
+story's, one without speakers has every speaker's side unknown.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from stance.attribution import SpeakerTable
 from stance.errors import InputDataError
+from stance.schema import Schema
+from stance.story_files import find_schema, find_speakers
+from stance.textfiles import read_csv_records, read_text_file
 
 MANIFEST_NAME = "sources.csv"
 MANIFEST_COLUMNS = ("file", "source", "outlet", "published", "headline")
+LABELS_NAME = "labels.csv"
+SHIPPED_CORPUS_NAME = "the shipped seed corpus"
+SEED_FOLDERS = (Path(__file__).resolve().parent / "seeds", Path(__file__).resolve().parent.parent / "seeds")
+"""The shipped seed corpus: inside an installed package, or at the top of a checkout."""
+LISTED_BY_NAME = 5
+"""How many unlisted articles a warning names before it says 'and N more'."""
 
 
 class CorpusWarning(UserWarning):
-    """Something about the corpus is odd but not fatal (an article without a manifest row)."""
+    """Something about the corpus is odd but not fatal (articles without a manifest row)."""
 
 
 @dataclass(frozen=True)
@@ -37,87 +51,9 @@ class Article:
     text: str
 
 
-def read_text_file(path: Path) -> str:
-    """Read a UTF-8 file (a BOM is fine), turning every failure into a one-line error."""
-    if path.is_dir():
-        raise InputDataError("is a directory, expected a file", path=path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputDataError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputDataError(f"cannot read: {exc.strerror}", path=path) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputDataError("is UTF-16; save it as UTF-8 and try again", path=path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputDataError(
-            f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8 and try again",
-            path=path,
-            line=line,
-        ) from None
-    if "\x00" in text:
-        raise InputDataError("holds NUL bytes: it looks like a binary file, not text", path=path)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-TABLE_DELIMITERS = (",", ";", "\t")
-"""What spreadsheets save a table with: commas, or semicolons where the comma is the decimal
-mark, or tabs in their "Unicode text" export."""
-
-
-def read_table_text(path: Path) -> str:
-    """A spreadsheet's table as text: UTF-8 (a BOM is fine) or the UTF-16 of a "Unicode text" export."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raw = b""  # read_text_file gives the error its words
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
-        except UnicodeDecodeError:
-            raise InputDataError("starts like UTF-16 but is not valid UTF-16", path=path) from None
-    return read_text_file(path)
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """The delimiter a header line uses: the one of ``TABLE_DELIMITERS`` it holds most, outside quotes."""
-    unquoted = "".join(part for index, part in enumerate(header_line.split('"')) if index % 2 == 0)
-    return max(TABLE_DELIMITERS, key=lambda delimiter: (unquoted.count(delimiter), delimiter == ","))
-
-
-def read_csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the (line, fields) of every non-blank row of a small CSV file.
-
-    The delimiter (comma, semicolon or tab) is read off the header line. Short rows are
-    padded with ''; a row with more fields than the header is refused with its line.
-    Line numbers count physical lines, so a row after a field with an embedded newline
-    is still found where it is. An empty file gives an empty header.
-    """
-    text = read_table_text(path)
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip() for name in next(reader, [])]
-    records = []
-    for fields in reader:
-        if not any(field.strip() for field in fields):
-            continue
-        if len(fields) > len(header):
-            hint = " (quote a value that holds a comma)" if delimiter == "," else ""
-            raise InputDataError(
-                f"has {len(fields)} fields but the header has {len(header)}{hint}",
-                path=path,
-                line=reader.line_num,
-            )
-        records.append((reader.line_num, fields + [""] * (len(header) - len(fields))))
-    return header, records
-
-
 def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
     """Return the manifest rows keyed by file name; an absent manifest is an empty one."""
-    path = corpus_dir / MANIFEST_NAME
+    path = Path(corpus_dir) / MANIFEST_NAME
     if not path.exists():
         return {}
     header, records = read_csv_records(path)
@@ -139,10 +75,10 @@ def read_manifest(corpus_dir: Path) -> dict[str, dict[str, str]]:
     return rows
 
 
-def _article_files(corpus_dir: Path) -> list[Path]:
+def _article_files(corpus_dir: Path) -> list[str]:
     if not corpus_dir.is_dir():
         raise InputDataError("is not a folder (a corpus is a folder of .txt articles)", path=corpus_dir)
-    files = sorted(corpus_dir.glob("*.txt"))
+    files = sorted(path.name for path in corpus_dir.glob("*.txt"))
     if not files:
         raise InputDataError("holds no .txt article", path=corpus_dir)
     return files
@@ -155,58 +91,105 @@ def _read_article(path: Path) -> str:
     return text
 
 
-def iter_corpus(corpus_dir: Path | str, check_first: bool = True) -> Iterator[Article]:
-    """Articles of a corpus folder one at a time, in file-name order, so a corpus of
-    thousands of articles is never held in memory at once.
-
-    With ``check_first`` every file is decoded once before the first article is
-    yielded, so a bad file stops the run before any output is written.
-    """
-    corpus_dir = Path(corpus_dir)
-    files = _article_files(corpus_dir)
-    manifest = read_manifest(corpus_dir)
-    if check_first:
-        for path in files:
-            _read_article(path)
-    for path in files:
-        yield _article(path, manifest)
-
-
-def _details(path: Path, manifest: dict[str, dict[str, str]]) -> dict[str, str]:
-    """What the manifest says of an article file; its file stem stands in for a missing row."""
-    row = manifest.get(path.name) or {"source": path.stem}
-    return {
-        "file": path.name,
-        "source": row.get("source") or path.stem,
-        "outlet": row.get("outlet") or row.get("source") or path.stem,
-        "published": row.get("published", ""),
-        "headline": row.get("headline", ""),
-    }
-
-
-def _article(path: Path, manifest: dict[str, dict[str, str]]) -> Article:
-    text = _read_article(path)
-    if path.name not in manifest:
+def _warn_unlisted(corpus_dir: Path, files: Sequence[str], manifest: Mapping[str, dict[str, str]]) -> None:
+    """One warning for all the articles without a manifest row, however many there are."""
+    if not manifest:
         warnings.warn(
-            f"{path.name}: not in {MANIFEST_NAME}; using '{path.stem}' as its source id", CorpusWarning, stacklevel=3
+            f"no {MANIFEST_NAME} in {corpus_dir}: each article's file name stands in for its source id and outlet",
+            CorpusWarning,
+            stacklevel=3,
         )
-    return Article(**_details(path, manifest), text=text)
+        return
+    unlisted = [name for name in files if name not in manifest]
+    if unlisted:
+        named = ", ".join(unlisted[:LISTED_BY_NAME])
+        more = f" and {len(unlisted) - LISTED_BY_NAME} more" if len(unlisted) > LISTED_BY_NAME else ""
+        warnings.warn(
+            f"{len(unlisted)} article(s) not in {MANIFEST_NAME} ({named}{more}): their file names stand in "
+            "for their source ids",
+            CorpusWarning,
+            stacklevel=3,
+        )
 
 
-def article_details(corpus_dir: Path | str) -> list[dict[str, str]]:
-    """File, source, outlet, date and headline of every article, from the manifest alone:
-    for a report's headings, without reading the articles (or warning about them) again."""
-    corpus_dir = Path(corpus_dir)
-    manifest = read_manifest(corpus_dir)
-    return [_details(path, manifest) for path in _article_files(corpus_dir)]
+def _same_as_shipped(folder: Path) -> bool:
+    manifest = folder / MANIFEST_NAME
+    return manifest.is_file() and any(
+        (seeds / MANIFEST_NAME).is_file() and manifest.read_bytes() == (seeds / MANIFEST_NAME).read_bytes()
+        for seeds in SEED_FOLDERS
+    )
 
 
-def read_article(corpus_dir: Path | str, file_name: str) -> Article:
-    """One article of a corpus, with its manifest details (a partition of a distributed run)."""
-    corpus_dir = Path(corpus_dir)
-    return _article(corpus_dir / file_name, read_manifest(corpus_dir))
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus folder, opened: the small files read and checked, the articles read on demand.
 
+    It is small and picklable, so a distributed run sends it to its workers whole and
+    each worker reads only its own articles.
+    """
 
-def read_corpus(corpus_dir: Path | str) -> list[Article]:
-    """Every article of a corpus folder, in file-name order."""
-    return list(iter_corpus(corpus_dir, check_first=False))
+    folder: Path
+    files: tuple[str, ...]
+    manifest: Mapping[str, dict[str, str]]
+    schema: Schema
+    speakers: SpeakerTable
+    shipped_story: bool
+    """True when the schema is the shipped story's, standing in for one the folder lacks."""
+
+    @classmethod
+    def open(cls, folder: Path | str, schema_path: Path | None = None, speakers_path: Path | None = None) -> Corpus:
+        """Read the manifest and the story files (given, else beside the articles, else the
+        shipped story's) and list the articles, warning once for each thing missing."""
+        folder = Path(folder)
+        files = _article_files(folder)
+        manifest = read_manifest(folder)
+        _warn_unlisted(folder, files, manifest)
+        schema, shipped_story = find_schema(folder, schema_path)
+        speakers = find_speakers(folder, speakers_path, shipped_story)
+        return cls(folder, tuple(files), manifest, schema, speakers, shipped_story)
+
+    @property
+    def name(self) -> str:
+        """'the shipped seed corpus', or the folder's own name: never a path of this machine."""
+        if _same_as_shipped(self.folder):
+            return SHIPPED_CORPUS_NAME
+        return f"the corpus folder “{self.folder.resolve().name}”"
+
+    @property
+    def labels_path(self) -> Path | None:
+        """The hand labels beside the articles, if there are any."""
+        path = self.folder / LABELS_NAME
+        return path if path.exists() else None
+
+    def details(self, file_name: str) -> dict[str, str]:
+        """What the manifest says of an article file; its file stem stands in for a missing row."""
+        stem = Path(file_name).stem
+        row = self.manifest.get(file_name) or {}
+        return {
+            "file": file_name,
+            "source": row.get("source") or stem,
+            "outlet": row.get("outlet") or row.get("source") or stem,
+            "published": row.get("published", ""),
+            "headline": row.get("headline", ""),
+        }
+
+    def all_details(self) -> list[dict[str, str]]:
+        """File, source, outlet, date and headline of every article, in file-name order, without
+        reading the articles."""
+        return [self.details(name) for name in self.files]
+
+    def article(self, file_name: str) -> Article:
+        """One article with its manifest details (a partition of a distributed run)."""
+        return Article(**self.details(file_name), text=_read_article(self.folder / file_name))
+
+    def articles(self, check_first: bool = True) -> Iterator[Article]:
+        """The articles one at a time, in file-name order.
+
+        With ``check_first`` every file is decoded once before the first article is
+        yielded, so a bad file stops the run before any output is written.
+        """
+        if check_first:
+            for name in self.files:
+                _read_article(self.folder / name)
+        for name in self.files:
+            yield self.article(name)

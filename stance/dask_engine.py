@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from stance.atomic import atomic_folder
 from stance.classify import classify_table, output_columns, predict_frame
+from stance.corpus import Corpus
 from stance.errors import InputDataError, UsageError
 from stance.persist import load_model
 from stance.tables import detect_format, folder_files
@@ -139,28 +141,26 @@ def classify_partitioned(
         return int(count)
 
 
-def classify_article(file_name: str, corpus_dir: str, model_path: str) -> pd.DataFrame:
+def classify_article(file_name: str, corpus: Corpus, model_path: str) -> pd.DataFrame:
     """One article's sentence table, classified: a partition of ``classify_corpus``."""
     from stance.sentences import sentence_table_of
 
-    return classify_table(sentence_table_of(Path(corpus_dir), file_name), worker_model(model_path))
+    return classify_table(sentence_table_of(corpus, file_name), worker_model(model_path))
 
 
-def classify_corpus(corpus_dir: Path | str, model_path: Path | str, scheduler: str | None = None) -> pd.DataFrame:
+def classify_corpus(corpus: Corpus, model_path: Path | str, scheduler: str | None = None) -> pd.DataFrame:
     """The corpus's classified sentence table, computed an article per partition on a cluster,
-    in the local path's order (file, paragraph, sentence)."""
+    in the local path's order (file, paragraph, sentence). The opened corpus goes to the
+    workers whole, so none of them reads the manifest or the story files again."""
     dataframe, _, _ = _dask()
     from stance.sentences import sentence_table_of
 
-    corpus_dir = Path(corpus_dir).resolve()
+    corpus = replace(corpus, folder=corpus.folder.resolve())
     model_path = str(Path(model_path).resolve())
-    files = sorted(path.name for path in corpus_dir.glob("*.txt"))
-    if not files:
-        raise InputDataError("holds no .txt article", path=corpus_dir)
-    meta = classify_table(sentence_table_of(corpus_dir, files[0]), worker_model(model_path)).iloc[:0]
+    meta = classify_table(sentence_table_of(corpus, corpus.files[0]), worker_model(model_path)).iloc[:0]
     with dask_client(scheduler):
         frame = dataframe.from_map(
-            classify_article, files, corpus_dir=str(corpus_dir), model_path=model_path, meta=meta, enforce_metadata=False
+            classify_article, list(corpus.files), corpus=corpus, model_path=model_path, meta=meta, enforce_metadata=False
         )
         table = frame.compute()
     return table.sort_values(["file", "paragraph", "sentence"], kind="stable").reset_index(drop=True)

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_fscore_support
 
-from stance.labels import LabelledSentences
+from stance.labels import WRITTEN_PROVENANCE, LabelledSentences
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def real_rows(data: LabelledSentences) -> np.ndarray:
     """
     if "provenance" not in data.frame:
         return np.ones(len(data.frame), dtype=bool)
-    return ~data.frame["provenance"].isin(["written", "counterfactual"]).to_numpy()
+    return ~data.frame["provenance"].isin(WRITTEN_PROVENANCE).to_numpy()
 
 
 def on_held_out_set(

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stance.corpus import read_csv_records
+from stance.textfiles import read_csv_records
 from stance.errors import InputDataError
 
 REQUIRED_COLUMNS = ("text", "labels")
@@ -22,6 +22,8 @@ LABEL_SEPARATOR = ";"
 USER_PROVENANCE = "user"
 """The provenance of a sentence labelled by the tool's user (``stance annotate``, ``stance suggest``),
 as against the shipped ``seed``, ``written`` and ``counterfactual`` sentences."""
+WRITTEN_PROVENANCE = ("written", "counterfactual")
+"""Provenances of sentences the team wrote for training, as opposed to real coverage (seed, user)."""
 MIN_POSITIVES = 3
 """Fewer positive sentences than this cannot support a model or a threshold for a label."""
 
@@ -76,19 +78,25 @@ def read_label_table(path: Path | str, allow_no_rows: bool = False) -> pd.DataFr
 
 
 def read_labelled(
-    paths: list[Path] | Path, label_names: tuple[str, ...], min_positives: int = MIN_POSITIVES
+    paths: list[Path] | Path,
+    label_names: tuple[str, ...],
+    min_positives: int = MIN_POSITIVES,
+    first_file_wins: bool = False,
 ) -> LabelledSentences:
     """Read one or more labels files, check them against the label set, and build ``Y``.
 
     ``min_positives`` is the fewest positive sentences a label may have (0 where the
-    labels are only compared with a model's, not learned from).
+    labels are only compared with a model's, not learned from). A sentence labelled
+    differently in two files is an error, unless ``first_file_wins``: then the first
+    file's label stands (a user's new answer over an older label of the same sentence).
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     frames = []
     known = set(label_names)
-    for path in paths:
+    for file_index, path in enumerate(paths):
         frame = read_label_table(path)
         frame["file"] = Path(path).name
+        frame["file_index"] = file_index
         parsed = []
         for line, text, cell in zip(frame["line"], frame["text"], frame["labels"]):
             if not text.strip():
@@ -105,7 +113,7 @@ def read_labelled(
     frame = pd.concat(frames, ignore_index=True)
     if "source" not in frame:
         frame["source"] = ""
-    frame = _drop_agreeing_duplicates(frame, paths)
+    frame = _drop_agreeing_duplicates(frame, paths, first_file_wins).drop(columns="file_index")
     Y = np.array([[int(name in labels) for name in label_names] for labels in frame["label_set"]], dtype=int)
     for column, name in enumerate(label_names):
         if Y[:, column].sum() < min_positives:
@@ -117,9 +125,10 @@ def read_labelled(
     return LabelledSentences(frame=frame.reset_index(drop=True), Y=Y, label_names=tuple(label_names))
 
 
-def _drop_agreeing_duplicates(frame: pd.DataFrame, paths: list[Path]) -> pd.DataFrame:
-    """The same sentence twice in one source must carry the same labels; then one copy is kept."""
-    key = [frame["source"], frame["text"]]
+def _drop_agreeing_duplicates(frame: pd.DataFrame, paths: list[Path], first_file_wins: bool = False) -> pd.DataFrame:
+    """The same sentence twice in one source must carry the same labels; then one copy is kept.
+    With ``first_file_wins`` only copies within one file must agree, and the first file's is kept."""
+    key = [frame["source"], frame["text"]] + ([frame["file_index"]] if first_file_wins else [])
     for _, group in frame.groupby(key, sort=False):
         if len(group) > 1 and group["label_set"].nunique() > 1:
             first, second = group.iloc[0], group.iloc[1]

@@ -47,3 +47,32 @@ def default_model() -> Path:
 def default_model_output() -> Path:
     """Where ``train`` writes by default: always the working folder, never site-packages."""
     return Path("models") / MODEL_FILE
+
+
+SHIPPED_DATA = {"seeds": "stance.seeds", "labelled": "stance.labelled"}
+"""The shipped labelled data, by its folder at the top of a checkout and its installed package."""
+SHIPPED_PREFIX = "shipped:"
+
+
+def _checkout() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def portable_location(path: Path | str) -> str:
+    """How a model card names a training file so that another machine finds it again:
+    'shipped:labelled/written-1.csv' for the shipped data (from a checkout or an install),
+    else the file's absolute path."""
+    resolved = Path(path).resolve()
+    for folder, package in SHIPPED_DATA.items():
+        for root in {_checkout() / folder, _shipped_folder(package).resolve()}:
+            if resolved.parent == root:
+                return f"{SHIPPED_PREFIX}{folder}/{resolved.name}"
+    return resolved.as_posix()
+
+
+def resolve_location(location: str) -> Path:
+    """The file a card's location names on this machine (see :func:`portable_location`)."""
+    if location.startswith(SHIPPED_PREFIX):
+        folder, name = location[len(SHIPPED_PREFIX):].split("/", 1)
+        return _shipped_folder(SHIPPED_DATA[folder]) / name
+    return Path(location)

@@ -20,7 +20,7 @@ import pandas as pd
 from stance.atomic import atomic_folder
 from stance.card import read_card
 from stance.classify import classify_table
-from stance.corpus import article_details
+from stance.corpus import Corpus
 from stance.errors import InputDataError, UsageError
 from stance.framing import (
     ALL_SOURCES,
@@ -44,13 +44,12 @@ from stance.labels import parse_labels, read_labelled
 from stance.near_duplicates import DuplicateGroup, near_duplicates
 from stance.persist import load_model
 from stance.quantify import error_counts_of
-from stance.schema import SCHEMA_NAME, Schema, load_schema
+from stance.schema import Schema
 from stance.stats import REST
 from stance.sentences import sentence_table
 from stance.timeline import draw_timeline
-from stance.trust import corpus_name, trust_statements
+from stance.trust import trust_statements
 
-LABELS_NAME = "labels.csv"
 MAX_FINDINGS = 30
 """Findings listed on the page; all of them are in differences.csv."""
 MAX_SHOWN_SOURCES = 40
@@ -65,6 +64,8 @@ class Report:
     stances: list[str]
     display: dict[str, str]
     definitions: dict[str, str]
+    codebook: str
+    """Where the schema says the labels are defined in full ('' when it names no codebook)."""
     sources: list[SourceFraming]
     findings: list[str]
     n_findings: int
@@ -115,10 +116,10 @@ class Report:
         return [framing for framing in self.sources if framing.range_check and framing.range_check.outside]
 
 
-def attach_hand_labels(table: pd.DataFrame, corpus_dir: Path, stances: list[str]) -> bool:
+def attach_hand_labels(table: pd.DataFrame, corpus: Corpus, stances: list[str]) -> bool:
     """Add ``hand_labels`` and ``hand_<stance>`` columns from ``labels.csv`` beside the articles, if any."""
-    path = corpus_dir / LABELS_NAME
-    if not path.exists():
+    path = corpus.labels_path
+    if path is None:
         return False
     hand = read_labelled(path, tuple(stances), min_positives=0).frame
     if (hand["source"] == "").any():
@@ -133,13 +134,9 @@ def attach_hand_labels(table: pd.DataFrame, corpus_dir: Path, stances: list[str]
     return True
 
 
-def _schema_of(corpus_dir: Path, stances: list[str]) -> Schema | None:
-    schema_path = corpus_dir / SCHEMA_NAME
-    if schema_path.exists():
-        schema = load_schema(schema_path)
-        if set(schema.label_names) == set(stances):
-            return schema
-    return None
+def _schema_of(corpus: Corpus, stances: list[str]) -> Schema | None:
+    """The corpus's schema when it names the model's labels: else its display names would be another story's."""
+    return corpus.schema if set(corpus.schema.label_names) == set(stances) else None
 
 
 def _display_names(schema: Schema | None, stances: list[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -169,11 +166,11 @@ class SourceInfo:
     published: str
 
 
-def source_infos(corpus_dir: Path) -> dict[str, SourceInfo]:
+def source_infos(corpus: Corpus) -> dict[str, SourceInfo]:
     """Per source, the manifest details of its first article; the source id is added to the
     outlet where two sources share one."""
     infos: dict[str, SourceInfo] = {}
-    for details in article_details(corpus_dir):
+    for details in corpus.all_details():
         infos.setdefault(details["source"], SourceInfo(details["outlet"], details["headline"], details["published"]))
     counts = pd.Series([info.outlet for info in infos.values()]).value_counts()
     return {
@@ -206,7 +203,7 @@ def differences_table(tests, kept, outlets: dict[str, str]) -> pd.DataFrame:
 
 
 def analyse(
-    corpus_dir: Path | str, model, card: dict | None = None, classified: pd.DataFrame | None = None
+    corpus: Corpus, model, card: dict | None = None, classified: pd.DataFrame | None = None
 ) -> tuple[Report, pd.DataFrame]:
     """Classify the corpus and compute every figure of the report.
 
@@ -215,21 +212,20 @@ def analyse(
     classified elsewhere (on a Dask cluster); without it the corpus is classified here.
     Near-duplicate articles stay in the table, marked in ``duplicate_of``, and count once.
     """
-    corpus_dir = Path(corpus_dir)
     if classified is None:
-        classified = classify_table(sentence_table(corpus_dir), model)
+        classified = classify_table(sentence_table(corpus), model)
     table = classified.reset_index(drop=True)
     stances = list(model.labels)
-    schema = _schema_of(corpus_dir, stances)
+    schema = _schema_of(corpus, stances)
     display, definitions = _display_names(schema, stances)
     side_names = dict(schema.side_names or {}) if schema else {}
-    hand_labels = attach_hand_labels(table, corpus_dir, stances)
+    hand_labels = attach_hand_labels(table, corpus, stances)
     duplicates = mark_duplicates(table)
     counted = table[table["duplicate_of"] == ""]
     thresholds = dict(zip(stances, map(float, model.thresholds_)))
     errors, measured_on = error_counts_of(model)
     reference = getattr(model, "unsure_share_", None)
-    infos = source_infos(corpus_dir)
+    infos = source_infos(corpus)
     sources = list(infos)
 
     def side_name(side: str) -> str:
@@ -268,10 +264,11 @@ def analyse(
     )
     corrected = {framing.source: framing.shares for framing in framings}
     report = Report(
-        corpus=corpus_name(corpus_dir),
+        corpus=corpus.name,
         stances=stances,
         display=display,
         definitions=definitions,
+        codebook=schema.codebook if schema else "",
         sources=framings,
         findings=[finding_sentence(c, outlets, display, corrected) for c in kept[:MAX_FINDINGS]],
         n_findings=len(kept),
@@ -393,7 +390,7 @@ def _previous_files(out_dir: Path) -> set[str]:
 
 
 def build(
-    corpus_dir: Path | str,
+    corpus: Corpus,
     model_path: Path | str,
     out_dir: Path | str,
     engine: str = "local",
@@ -411,16 +408,16 @@ def build(
     if engine == "dask":
         from stance.dask_engine import classify_corpus
 
-        classified = classify_corpus(corpus_dir, model_path, scheduler)
+        classified = classify_corpus(corpus, model_path, scheduler)
     elif engine != "local":
         raise UsageError(f"--engine {engine!r} is invalid; choose local or dask")
-    report, table = analyse(corpus_dir, model, read_card(model_path), classified)
+    report, table = analyse(corpus, model, read_card(model_path), classified)
     environment = _template_environment()
     out_dir = Path(out_dir)
     previous = _previous_files(out_dir)
     with atomic_folder(out_dir) as staging:
         panels = draw_share_charts(report, staging)
-        timeline = draw_timeline(report, table, corpus_dir, staging)
+        timeline = draw_timeline(report, table, corpus, staging)
         context = {"report": report, "panels": panels, "timeline": timeline}
         (staging / "index.html").write_text(environment.get_template("index.html").render(**context), encoding="utf-8")
         (staging / "index.md").write_text(environment.get_template("index.md").render(**context), encoding="utf-8")

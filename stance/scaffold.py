@@ -17,6 +17,8 @@ SCHEMA_TEMPLATE = """\
 # that carry judgement. Fill it in; docs/CODEBOOK.md shows how a codebook defines labels.
 
 story = "a one-line name for the story"
+# Where your labels are defined in full, with their hard cases; reports point readers to it.
+# codebook = "CODEBOOK.md beside the articles"
 
 # The [cues] kinds that judge an actor: next to an actor, any of them marks it as blamed.
 blame_cues = ["judgement"]

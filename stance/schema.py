@@ -41,6 +41,8 @@ class Schema:
     blame_kinds: tuple[str, ...] = ()
     side_names: dict[str, str] | None = None
     """How reports name each side (``[side_names]``); a side not named there is shown as its id, spaced."""
+    codebook: str = ""
+    """Where the labels are defined in full, with their hard cases (``codebook``): reports point to it."""
 
     def side_name(self, side: str) -> str:
         return (self.side_names or {}).get(side) or side.replace("_", " ")
@@ -141,6 +143,7 @@ def load_schema(path: Path | str) -> Schema:
         cues=cues,
         blame_kinds=blame_kinds,
         side_names={str(side): name.strip() for side, name in side_names.items()},
+        codebook=str(data.get("codebook", "")).strip(),
     )
 
 

@@ -17,7 +17,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from stance.attribution import SpeakerTable, attribute_article
 from stance.clean import clean_paragraphs
-from stance.corpus import Article, iter_corpus, read_article, read_corpus
+from stance.corpus import Article, Corpus
 from stance.resources import read_word_list
 
 MAX_SENTENCE_CHARS = 2_000
@@ -139,21 +139,18 @@ def sentence_frame(articles: Iterable[Article], speakers: SpeakerTable):
     return pd.DataFrame(rows, columns=list(SENTENCE_COLUMNS))
 
 
-def sentence_chunks(corpus_dir: Path | str):
-    """The sentence table of a corpus folder one article at a time (DataFrames), so that a
-    corpus of thousands of articles streams through with flat memory."""
-    corpus_dir = Path(corpus_dir)
-    speakers = SpeakerTable.for_corpus(corpus_dir)
-    for article in iter_corpus(corpus_dir):
-        yield sentence_frame([article], speakers)
+def sentence_chunks(corpus: Corpus):
+    """The sentence table of a corpus one article at a time (DataFrames), so that a corpus
+    of thousands of articles streams through with flat memory."""
+    for article in corpus.articles():
+        yield sentence_frame([article], corpus.speakers)
 
 
-def sentence_table_of(corpus_dir: Path, file_name: str):
+def sentence_table_of(corpus: Corpus, file_name: str):
     """The sentence table of one article of a corpus (a partition of a distributed run)."""
-    return sentence_frame([read_article(corpus_dir, file_name)], SpeakerTable.for_corpus(corpus_dir))
+    return sentence_frame([corpus.article(file_name)], corpus.speakers)
 
 
-def sentence_table(corpus_dir: Path | str):
-    """The sentence table of a corpus folder."""
-    corpus_dir = Path(corpus_dir)
-    return sentence_frame(read_corpus(corpus_dir), SpeakerTable.for_corpus(corpus_dir))
+def sentence_table(corpus: Corpus):
+    """The sentence table of a whole corpus."""
+    return sentence_frame(corpus.articles(check_first=False), corpus.speakers)

@@ -58,6 +58,12 @@ def find_speakers(data_path: Path | str, speakers_path: Path | None = None, ship
     if beside.exists():
         return SpeakerTable.from_csv(beside)
     if shipped_story:
+        warnings.warn(
+            f"no {SPEAKERS_NAME} beside the data (looked for {beside.absolute()}; give one with --speakers): "
+            "using the shipped story's, which goes with its schema",
+            StoryFileWarning,
+            stacklevel=2,
+        )
         return SpeakerTable.from_csv(default_corpus() / SPEAKERS_NAME)
     warnings.warn(
         f"no {SPEAKERS_NAME} beside the data (looked for {beside.absolute()}; give one with --speakers): "

@@ -20,13 +20,21 @@ from typing import TextIO
 
 import pandas as pd
 
+from stance.attribution import SPEAKERS_NAME
+from stance.corpus import LABELS_NAME, MANIFEST_NAME
 from stance.errors import InputDataError, UsageError
+from stance.schema import SCHEMA_NAME
 
 CHUNK_ROWS = 5_000
 FORMATS = ("csv", "tsv", "jsonl", "txt", "parquet")
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 _FOLDER_SUFFIXES = (*_SUFFIXES, ".txt")
 PARQUET_HINT = 'Parquet needs pyarrow: pip install "stance[parquet]"'
+CORPUS_FILES = (MANIFEST_NAME, SCHEMA_NAME, SPEAKERS_NAME, LABELS_NAME)
+
+
+class TableWarning(UserWarning):
+    """Part of a folder input was not read (files of no table format)."""
 
 
 def detect_format(path: str) -> str:
@@ -151,12 +159,43 @@ def _file_chunks(path: str, input_format: str, text_column: str) -> Iterator[pd.
             handle.close()
 
 
+def is_corpus_folder(folder: Path) -> bool:
+    """Whether a folder is a corpus (``.txt`` articles and the story's own files) rather than a
+    folder of sentence tables. A table beside articles is refused by name before anything is
+    read, since it is neither an article nor one of the corpus's files."""
+    files = [path for path in folder.iterdir() if path.is_file()]
+    if not any(path.suffix.lower() == ".txt" for path in files):
+        return False
+    strays = sorted(path.name for path in files if path.suffix.lower() in _SUFFIXES and path.name not in CORPUS_FILES)
+    if strays:
+        raise InputDataError(
+            f"holds .txt articles and table(s) a corpus cannot use ({', '.join(strays)}): a corpus folder holds "
+            f"articles and {', '.join(CORPUS_FILES)}; move the other tables out, or classify them on their own",
+            path=folder,
+        )
+    return True
+
+
 def folder_files(folder: Path) -> list[Path]:
     """The readable files of a folder input, recursively (a partitioned dataset nests), sorted."""
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in _FOLDER_SUFFIXES)
     if not files:
         raise InputDataError(f"holds no {', '.join(_FOLDER_SUFFIXES)} file to read", path=folder)
     return files
+
+
+def _warn_skipped(folder: Path, read: list[Path]) -> None:
+    skipped = sorted(
+        str(path.relative_to(folder)) for path in folder.rglob("*")
+        if path.is_file() and path not in read and not path.name.startswith(".")
+    )
+    if skipped:
+        warnings.warn(
+            f"{folder}: skipped {len(skipped)} file(s) of no table format ({', '.join(skipped[:5])}"
+            f"{' and more' if len(skipped) > 5 else ''})",
+            TableWarning,
+            stacklevel=3,
+        )
 
 
 def read_chunks(path: str, input_format: str | None = None, text_column: str = "text") -> Iterator[pd.DataFrame]:
@@ -167,7 +206,13 @@ def read_chunks(path: str, input_format: str | None = None, text_column: str = "
     if input_format is not None and input_format not in FORMATS:
         raise UsageError(f"--format {input_format!r} is invalid; choose one of {', '.join(FORMATS)}")
     if path != "-" and Path(path).is_dir():
-        for file in folder_files(Path(path)):
+        files = folder_files(Path(path))
+        _warn_skipped(Path(path), files)
+        for file in files:  # every table's columns checked before the first row is written
+            first = _file_chunks(str(file), detect_format(str(file)), text_column)
+            next(first, None)
+            first.close()
+        for file in files:
             yield from _file_chunks(str(file), detect_format(str(file)), text_column)
         return
     yield from _file_chunks(path, input_format or ("txt" if path == "-" else detect_format(path)), text_column)

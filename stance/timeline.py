@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stance.corpus import article_details
+from stance.corpus import Corpus
 from stance.framing import ALL_SOURCES, shares_of
 
 MIN_SPAN_DAYS = 28
@@ -99,11 +99,11 @@ def _series(frame: pd.DataFrame, source: str, stance: str, periods: list[str]) -
     return rows[column].reindex(periods).to_numpy(dtype=float)
 
 
-def draw_timeline(report, table: pd.DataFrame, corpus_dir: Path | str, folder: Path) -> Timeline | None:
+def draw_timeline(report, table: pd.DataFrame, corpus: Corpus, folder: Path) -> Timeline | None:
     """The over-time section's data and charts, or None when the corpus spans a few weeks or less."""
     from stance import charts
 
-    published = {details["file"]: details["published"] for details in article_details(corpus_dir)}
+    published = {details["file"]: details["published"] for details in corpus.all_details()}
     found = article_periods(published)
     if found is None:
         return None

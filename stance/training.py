@@ -10,12 +10,22 @@ from pathlib import Path
 from stance.atomic import atomic_paths
 from stance.attribution import SpeakerTable
 from stance.baselines import KeywordRules, PlainEmbeddings, PlainNgrams
-from stance.card import build_card, card_json, card_markdown, card_paths, data_changed, metric_changes, read_card
+from stance.card import (
+    build_card,
+    card_json,
+    card_markdown,
+    card_paths,
+    data_changed,
+    data_hash,
+    metric_changes,
+    read_card,
+)
 from stance.errors import InputDataError
 from stance.evaluate import Evaluation, leave_one_source_out, on_held_out_set
 from stance.features import StanceFeatures
 from stance.labels import LabelledSentences, read_labelled
 from stance.model import StanceClassifier, error_counts
+from stance.paths import resolve_location
 from stance.persist import save_model
 from stance.schema import Schema
 from stance.story_files import find_schema, find_speakers
@@ -43,10 +53,14 @@ class TrainingSet:
 
 
 def load_training_set(
-    paths: list[Path], schema_path: Path | None = None, speakers_path: Path | None = None
+    paths: list[Path],
+    schema_path: Path | None = None,
+    speakers_path: Path | None = None,
+    first_file_wins: bool = False,
 ) -> TrainingSet:
     """Read labels files with the story files given, else those beside the first one, else the
-    shipped story's (see :mod:`stance.story_files`)."""
+    shipped story's (see :mod:`stance.story_files`). With ``first_file_wins`` a sentence the
+    first file labels otherwise than a later one takes the first file's labels."""
     for path in paths:
         if Path(path).is_dir():
             raise InputDataError("is a folder; give the labels CSV file itself", path=path)
@@ -54,7 +68,7 @@ def load_training_set(
             raise InputDataError("no such file", path=path)
     schema, shipped_story = find_schema(paths[0], schema_path)
     speakers = find_speakers(paths[0], speakers_path, shipped_story)
-    data = read_labelled(paths, schema.label_names)
+    data = read_labelled(paths, schema.label_names, first_file_wins=first_file_wins)
     return TrainingSet(data=data, schema=schema, speakers=speakers, paths=list(paths))
 
 
@@ -138,6 +152,8 @@ def train(
     progress: Callable[[str], None] | None = None,
     schema_path: Path | None = None,
     speakers_path: Path | None = None,
+    extends: dict | None = None,
+    first_file_wins: bool = False,
 ) -> TrainingResult:
     """Fit on all the data, evaluate by leaving each source out (and on the development set,
     when one is given), and write model and cards atomically.
@@ -147,7 +163,7 @@ def train(
     their shares. Nothing is written until everything has succeeded, and then each file
     is renamed into place, so a failure leaves any previous model byte for byte as it was.
     """
-    training = load_training_set(paths, schema_path, speakers_path)
+    training = load_training_set(paths, schema_path, speakers_path, first_file_wins)
     dev_set = load_dev_set(dev, training) if dev is not None else None
     if progress:
         progress("fitting the model")
@@ -163,7 +179,8 @@ def train(
         model.dev_error_counts_ = error_counts(model.labels, dev_set.Y, model.predict(dev_set.frame))
         dev_evaluations = on_held_out_set(models, training.data, dev_set, progress=progress)
     card = build_card(
-        model, training.schema, training.data, training.paths, evaluations, dev_evaluations, dev, name=name
+        model, training.schema, training.data, training.paths, evaluations, dev_evaluations, dev, name=name,
+        extends=extends,
     )
     previous = read_card(out) if Path(out).exists() else None
     json_path, markdown_path = card_paths(out)
@@ -178,4 +195,53 @@ def train(
         changes=metric_changes(previous, card),
         replaced=previous is not None,
         previous_rows=previous_rows,
+    )
+
+
+def earlier_training_files(card: dict | None, label_names: tuple[str, ...]) -> list[Path]:
+    """The files a model was trained on, found again from its card, when they can be added to:
+    the same labels, every file still there and unchanged. Otherwise none, and a retrain starts
+    from the new labels alone (the caller says so)."""
+    data = (card or {}).get("data") or {}
+    locations = data.get("locations")
+    if not locations or tuple(label["name"] for label in card.get("labels", [])) != tuple(label_names):
+        return []
+    paths = [resolve_location(location) for location in locations]
+    if not all(path.is_file() for path in paths) or data_hash(paths) != data.get("sha256"):
+        return []
+    return paths
+
+
+def files_to_add_to(labels_path: Path, model_path: Path, schema: Schema) -> list[Path]:
+    """The model's training files that a retrain with ``labels_path`` adds to (the labels file
+    itself left out, when the model was trained on it)."""
+    earlier = earlier_training_files(read_card(model_path), schema.label_names)
+    return [path for path in earlier if path.resolve() != Path(labels_path).resolve()]
+
+
+def retrain_with_answers(
+    labels_path: Path, earlier: list[Path], model_path: Path, out: Path, schema_path: Path | None = None
+) -> TrainingResult:
+    """Retrain after a labelling session on the files the current model was trained on
+    (``earlier``, from :func:`files_to_add_to`) plus the labels file the answers went to:
+    the new labels add to the old, and the card gives both counts.
+
+    The labels file comes first, so the schema and speakers beside it are the ones used,
+    and a sentence it labels otherwise than an earlier file takes its (newer) labels.
+    """
+    schema, _ = find_schema(labels_path, schema_path)
+    extends = None
+    if earlier:
+        before = len(read_labelled(earlier, schema.label_names, min_positives=0).frame)
+        after = len(read_labelled([labels_path, *earlier], schema.label_names, 0, first_file_wins=True).frame)
+        answers = len(read_labelled([labels_path], schema.label_names, min_positives=0).frame)
+        extends = {
+            "model": Path(model_path).name,
+            "rows_before": before,
+            "rows_added": after - before,
+            "relabelled": answers - (after - before),
+        }
+    fast = (read_card(model_path) or {}).get("model") == "stance-fast"
+    return train(
+        [labels_path, *earlier], out, fast=fast, schema_path=schema_path, extends=extends, first_file_wins=True
     )

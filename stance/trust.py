@@ -1,5 +1,5 @@
 """What a report may claim about its own labels: each figure of the model's quality with where it was
-measured, and the corpus named without a machine path.
+measured.
 
 A leave-one-source-out score is the figure for an outlet the model never saw only for
 outlets that were not in its training data. The model that labels a report has seen
@@ -9,23 +9,7 @@ the agreement a report shows is in-sample. The statements here say which is whic
 
 from __future__ import annotations
 
-from pathlib import Path
-
-SEED_FOLDERS = (Path(__file__).resolve().parent / "seeds", Path(__file__).resolve().parent.parent / "seeds")
-"""The shipped seed corpus: inside an installed package, or at the top of a checkout."""
-
-
-def _same_corpus(folder: Path, seeds: Path) -> bool:
-    manifest, shipped = folder / "sources.csv", seeds / "sources.csv"
-    return manifest.is_file() and shipped.is_file() and manifest.read_bytes() == shipped.read_bytes()
-
-
-def corpus_name(corpus_dir: Path | str) -> str:
-    """'the shipped seed corpus', or the corpus folder's own name: never a path of this machine."""
-    folder = Path(corpus_dir)
-    if any(_same_corpus(folder, seeds) for seeds in SEED_FOLDERS):
-        return "the shipped seed corpus"
-    return f"the corpus folder “{folder.resolve().name}”"
+from stance.labels import WRITTEN_PROVENANCE
 
 
 def _scores(entry: dict, display: dict[str, str]) -> str:
@@ -58,11 +42,20 @@ def trust_statements(
     trained_on = sorted((card.get("data") or {}).get("sources") or {})
     held_out = sorted((stance or {}).get("held_out_sources") or trained_on)
     rows = (card.get("data") or {}).get("rows")
-    if stance:
+    provenance = (card.get("data") or {}).get("provenance") or {}
+    any_real = not provenance or any(kind not in WRITTEN_PROVENANCE for kind in provenance)
+    if stance and any_real:
         statements.append(
             f"Measured by leaving out each of its {len(held_out)} real training sources in turn "
             f"({_names(held_out)}; {rows} labelled sentences in all) and labelling it with a model trained on the rest: "
             f"{_scores(stance, display)}. That is the figure for an outlet the model never saw, if it writes like those sources."
+        )
+    elif stance:
+        statements.append(
+            f"Measured by leaving out each of its {len(held_out)} training sources in turn ({_names(held_out)}; "
+            f"{rows} labelled sentences in all): {_scores(stance, display)}. Every one of those sentences was written "
+            "for training, none taken from real coverage, so this says how well the model matches its writers, "
+            "not how it does on an outlet it never saw."
         )
     development = card.get("development")
     if isinstance(development, dict) and "models" in development:

@@ -101,9 +101,10 @@ def make_training_folder(folder: Path, rows=None) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_table():
+    from stance.corpus import Corpus
     from stance.sentences import sentence_table
 
-    return sentence_table(SEEDS)
+    return sentence_table(Corpus.open(SEEDS))
 
 
 @pytest.fixture(scope="session")

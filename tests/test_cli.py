@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+import shutil
 import io
 import json
 import subprocess
@@ -10,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TINY_LABELS, make_training_folder, tiny_rows
+from conftest import ROOT, SEEDS, TINY_LABELS, make_training_folder, tiny_rows
 from typer.testing import CliRunner
 
 from stance.cli import app
@@ -111,13 +113,17 @@ def test_quiet_silences_the_status_line(runner, tmp_path):
     assert result.stderr == ""
 
 
-def test_article_missing_from_the_manifest_is_a_one_line_warning_on_stderr(runner, tmp_path):
-    (tmp_path / "new_story.txt").write_text("Seoul said no to the pact.\n", encoding="utf-8")
+def test_a_bare_folder_of_articles_gets_one_warning_line_per_missing_file_and_is_read(runner, tmp_path):
+    for index in range(23):
+        (tmp_path / f"story-{index:02}.txt").write_text("Seoul said no to the pact.\n", encoding="utf-8")
     result = runner.invoke(app, ["sentences", str(tmp_path)])
     assert result.exit_code == 0
-    assert result.stderr.startswith("warning: new_story.txt: not in sources.csv")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and all(line.startswith("warning: ") for line in lines)
+    assert "no sources.csv" in lines[0] and "schema.toml" in lines[1] and "shipped story" in lines[1]
+    assert "no speakers.csv" in lines[2] and "shipped story's" in lines[2]
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(row["source"], row["text"]) for row in rows] == [("new_story", "Seoul said no to the pact.")]
+    assert [(row["source"], row["text"]) for row in rows][:1] == [("story-00", "Seoul said no to the pact.")]
 
 
 # -- classify --------------------------------------------------------------------------------------------------
@@ -140,6 +146,50 @@ def test_classify_stdin_and_file_give_the_same_output(runner, tiny_model_file, t
     assert from_file.exit_code == from_stdin.exit_code == 0
     assert from_stdin.stdout == from_file.stdout
     assert len(from_file.stdout.strip().splitlines()) == 4
+
+
+def _seed_corpus_copy(folder):
+    folder.mkdir()
+    for path in SEEDS.iterdir():
+        if path.suffix in (".txt", ".csv", ".toml"):
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_classify_a_corpus_folder_gives_its_sentences_with_their_article_and_place(runner, tiny_model_file, tmp_path):
+    corpus = _seed_corpus_copy(tmp_path / "corpus")
+    result = runner.invoke(app, ["classify", str(corpus), "--model", str(tiny_model_file)])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"file", "source", "paragraph", "sentence", "text", "labels"} <= set(rows[0])
+    sentences = runner.invoke(app, ["sentences", str(corpus)]).stdout
+    assert [row["text"] for row in rows] == [row["text"] for row in csv.DictReader(io.StringIO(sentences))]
+    assert {row["source"] for row in rows} == {"bloomberg-nov22", "bloomberg-aug23", "bloomberg-reprint", "breitbart", "japantimes"}
+
+
+def test_classify_names_a_stray_table_in_a_corpus_folder_before_writing_anything(runner, tiny_model_file, tmp_path):
+    corpus = _seed_corpus_copy(tmp_path / "corpus")
+    (corpus / "manifest.csv").write_text("file,source\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["classify", str(corpus), "--model", str(tiny_model_file)])
+    assert_one_line_error(result, InputDataError.exit_code)
+    assert "manifest.csv" in result.stderr and result.stdout == ""
+    assert not out.exists()
+
+
+def test_classify_checks_every_table_of_a_folder_before_the_first_row(runner, tiny_model_file, tmp_path):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "a.csv").write_text("text\nThe pact is crucial.\n", encoding="utf-8")
+    (folder / "b.csv").write_text("sentence\nSeoul erred.\n", encoding="utf-8")  # no text column
+    (folder / "notes.docx").write_bytes(b"PK")
+    result = runner.invoke(app, ["classify", str(folder), "--model", str(tiny_model_file)])
+    assert_one_line_error(result, InputDataError.exit_code)
+    assert "b.csv" in result.stderr and result.stdout == ""
+    (folder / "b.csv").unlink()
+    result = runner.invoke(app, ["classify", str(folder), "--model", str(tiny_model_file)])
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
+    assert "skipped 1 file(s) of no table format (notes.docx)" in result.stderr
 
 
 def test_classify_output_file_is_written_and_stdout_stays_empty(runner, tiny_model_file, tmp_path):
@@ -249,7 +299,37 @@ def test_debug_shows_the_traceback_instead(runner, tmp_path):
 def test_every_command_answers_dash_h(runner, command):
     result = runner.invoke(app, [command, "-h"], env=WIDE)
     assert result.exit_code == 0
-    assert f" {command} [OPTIONS]" in result.stdout.splitlines()[1]
+    assert f" {command} [OPTIONS]" in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", COMMANDS + ["audit", "annotate", "suggest", "init"])
+def test_help_names_values_in_upper_case_without_python_types(runner, command):
+    text = runner.invoke(app, [command, "--help"], env=WIDE).stdout
+    assert not re.search(r"<(bool|path|str|int|list)", text, re.IGNORECASE)
+    assert "{" not in text.splitlines()[0]  # a required argument is named bare, as in `annotate CORPUS`
+    for line in text.splitlines():
+        option = re.match(r"\s+(?:-\w, )?--[\w-]+(?:, --[\w-]+)* ([^ ]+)", line)
+        if option:  # the value an option takes is shown as an upper-case name or a list of choices
+            assert option.group(1).isupper() or "|" in option.group(1), line
+
+
+@pytest.mark.parametrize("flags", [["-q"], ["--quiet"]])
+def test_quiet_works_after_the_command_name_too(runner, tmp_path, flags):
+    before = runner.invoke(app, [*flags, "sentences", "-o", str(tmp_path / "a.csv")])
+    after = runner.invoke(app, ["sentences", "-o", str(tmp_path / "b.csv"), *flags])
+    assert before.exit_code == after.exit_code == 0
+    assert before.stderr == after.stderr == ""
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_debug_works_after_the_command_name_too(runner, tmp_path):
+    result = runner.invoke(app, ["sentences", str(tmp_path / "nope"), "--debug"])
+    assert isinstance(result.exception, InputDataError)
+
+
+def test_a_global_flag_after_a_double_dash_is_left_alone(runner, tmp_path):
+    result = runner.invoke(app, ["classify", "--text", "x", "--", "-q"])
+    assert result.exit_code != 0  # '-q' is an argument there: a second INPUT, refused
 
 
 def test_version_names_the_installed_version():

@@ -73,11 +73,12 @@ def corpus(tmp_path) -> Path:
 def queue(tmp_path_factory, model_file):
     """What the default strategy asks, in order, for a corpus built like `corpus`: (id, text, guess) rows."""
     from stance.annotate import order_candidates, unlabelled
+    from stance.corpus import Corpus
     from stance.persist import load_model
     from stance.sentences import sentence_table
 
     folder = build_corpus(tmp_path_factory.mktemp("expected") / "corpus")
-    table = sentence_table(folder)
+    table = sentence_table(Corpus.open(folder))
     ordered = order_candidates(unlabelled(table, folder / "labels.csv"), load_model(model_file), None, "uncertain")
     return list(zip(ordered["id"], ordered["text"], ordered["guess"])), len(table)
 

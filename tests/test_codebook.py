@@ -1,7 +1,7 @@
 """The codebook lives in the project, and nothing points outside the repository for it."""
 from pathlib import Path
 
-from stance.cli import KEY_HELP
+from stance.session import KEY_HELP
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""stance.corpus: reading a folder of articles and its sources.csv manifest."""
+"""stance.corpus: opening a folder of articles with its manifest and story files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import warnings
 import pytest
 from conftest import SEEDS
 
-from stance.corpus import MANIFEST_COLUMNS, CorpusWarning, read_corpus, read_manifest, read_text_file
+from stance.corpus import MANIFEST_COLUMNS, Corpus, CorpusWarning, read_manifest
 from stance.errors import InputDataError
+from stance.story_files import StoryFileWarning
+from stance.textfiles import read_text_file
 
 MANIFEST_HEADER = ",".join(MANIFEST_COLUMNS)
 
@@ -24,6 +26,11 @@ def make_corpus(folder, articles: dict[str, bytes | str], manifest: str | None =
     if manifest is not None:
         (folder / "sources.csv").write_text(manifest, encoding="utf-8")
     return folder
+
+
+def read_corpus(folder):
+    """Every article of a corpus folder, as the stages after it see them."""
+    return list(Corpus.open(folder).articles())
 
 
 def manifest_for(*files: str) -> str:
@@ -155,14 +162,70 @@ def test_article_missing_from_manifest_gets_its_stem_as_source_and_a_warning(tmp
     assert by_file["listed.txt"].source == "src-0"
 
 
-def test_corpus_without_manifest_warns_once_per_article(tmp_path):
-    corpus = make_corpus(tmp_path / "corpus", {"a.txt": "One.", "b.txt": "Two."})
+def test_a_corpus_without_manifest_warns_once_whatever_its_size_and_says_what_stands_in(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", {f"{name}.txt": "One." for name in "abcdefghijklmnopqrstuvw"})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         articles = read_corpus(corpus)
-    corpus_warnings = [w for w in caught if issubclass(w.category, CorpusWarning)]
-    assert len(corpus_warnings) == 2
-    assert [article.source for article in articles] == ["a", "b"]
+    [warning] = [w for w in caught if issubclass(w.category, CorpusWarning)]
+    assert "no sources.csv" in str(warning.message) and "file name stands in" in str(warning.message)
+    assert [article.source for article in articles][:2] == ["a", "b"]
+
+
+def test_articles_missing_from_a_manifest_share_one_warning_naming_the_first_few(tmp_path):
+    names = [f"new-{index}.txt" for index in range(8)]
+    corpus = make_corpus(tmp_path / "corpus", {"listed.txt": "One.", **dict.fromkeys(names, "Two.")}, manifest_for("listed.txt"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Corpus.open(corpus)
+    [warning] = [w for w in caught if issubclass(w.category, CorpusWarning)]
+    assert str(warning.message).startswith("8 article(s) not in sources.csv (new-0.txt, ")
+    assert "and 3 more" in str(warning.message)
+
+
+def test_a_corpus_without_story_files_is_read_with_the_shipped_schema_and_one_warning_each(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", {"a.txt": "One."}, manifest_for("a.txt"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        opened = Corpus.open(corpus)
+    story_warnings = [str(w.message) for w in caught if issubclass(w.category, StoryFileWarning)]
+    assert len(story_warnings) == 2 and all("using the shipped story's" in message for message in story_warnings)
+    assert "schema.toml" in story_warnings[0] and "speakers.csv" in story_warnings[1]
+    assert opened.shipped_story and "pro_extension" in opened.schema.label_names
+    assert opened.speakers.entries  # the shipped story's speakers come with its schema
+
+
+def test_a_corpus_with_its_own_schema_but_no_speakers_says_every_side_is_unknown(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", {"a.txt": "One."}, manifest_for("a.txt"))
+    (corpus / "schema.toml").write_bytes((SEEDS / "schema.toml").read_bytes())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        opened = Corpus.open(corpus)
+    [message] = [str(w.message) for w in caught if issubclass(w.category, StoryFileWarning)]
+    assert "no speakers.csv" in message and "unknown" in message
+    assert not opened.shipped_story and opened.speakers.entries == {}
+
+
+def test_an_opened_corpus_reads_its_manifest_once_and_its_articles_only_when_asked(tmp_path, monkeypatch):
+    import stance.corpus as corpus_module
+
+    corpus = make_corpus(tmp_path / "corpus", {"a.txt": "One.", "b.txt": "Two."}, manifest_for("a.txt", "b.txt"))
+    reads = []
+    original = corpus_module.read_text_file
+    monkeypatch.setattr(corpus_module, "read_text_file", lambda path: reads.append(path.name) or original(path))
+    opened = Corpus.open(corpus)
+    (corpus / "sources.csv").unlink()  # anything read later comes from the opened object
+    assert reads == [] and [d["source"] for d in opened.all_details()] == ["src-0", "src-1"]
+    assert opened.article("b.txt").source == "src-1" and reads == ["b.txt"]
+
+
+def test_an_opened_corpus_survives_pickling_for_the_workers_of_a_distributed_run():
+    import pickle
+
+    opened = Corpus.open(SEEDS)
+    again = pickle.loads(pickle.dumps(opened))
+    assert again.files == opened.files and again.article(opened.files[0]) == opened.article(opened.files[0])
+    assert again.speakers.entries == opened.speakers.entries
 
 
 def test_fully_listed_corpus_gives_no_warning(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stance.classify import predict_frame
+from stance.corpus import Corpus
 from stance.cli import app
 from stance.dask_engine import DASK_HINT, classify_partitioned
 from stance.errors import UsageError
@@ -57,8 +58,8 @@ def test_dask_classify_gives_the_single_process_predictions_row_for_row(tmp_path
 
 
 def test_dask_report_files_equal_the_single_process_report_byte_for_byte(small_corpus, tmp_path, scheduler):
-    local_files = build(small_corpus, MODEL, tmp_path / "local")
-    dask_files = build(small_corpus, MODEL, tmp_path / "dask", engine="dask", scheduler=scheduler)
+    local_files = build(Corpus.open(small_corpus), MODEL, tmp_path / "local")
+    dask_files = build(Corpus.open(small_corpus), MODEL, tmp_path / "dask", engine="dask", scheduler=scheduler)
     assert [path.name for path in local_files] == [path.name for path in dask_files]
     for local, on_dask in zip(local_files, dask_files):
         assert local.read_bytes() == on_dask.read_bytes(), f"{local.name} differs between engines"

@@ -272,3 +272,16 @@ def test_seed_labels_agree_with_the_codebook_examples(seed_labels, text, label):
     cells = seed_labels.loc[seed_labels["text"] == text, "labels"].tolist()
     assert len(cells) == 1
     assert ";".join(sorted(parse_labels(cells[0]))) == label
+
+
+def test_a_sentence_labelled_apart_in_two_files_is_refused_unless_the_first_file_wins(tmp_path):
+    first = tmp_path / "new.csv"
+    first.write_text("text,labels,source\nSeoul erred.,blames_seoul,a\n", encoding="utf-8")
+    second = tmp_path / "old.csv"
+    second.write_text("text,labels,source\nSeoul erred.,,a\nTokyo erred.,blames_tokyo,a\n", encoding="utf-8")
+    names = ("blames_seoul", "blames_tokyo")
+    with pytest.raises(InputDataError, match="the same sentence is labelled"):
+        read_labelled([first, second], names, min_positives=0)
+    data = read_labelled([first, second], names, min_positives=0, first_file_wins=True)
+    assert list(data.frame["text"]) == ["Seoul erred.", "Tokyo erred."]
+    assert data.Y.tolist() == [[1, 0], [0, 1]]

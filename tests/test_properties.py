@@ -35,7 +35,7 @@ FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCh
 
 # Any Unicode except what a UTF-8 text file cannot or does not keep: lone surrogates cannot be
 # encoded, NUL marks a binary file (refused on purpose), and '\r' is a line ending that the
-# reader normalises to '\n' everywhere, by design (see stance.corpus.read_text_file).
+# reader normalises to '\n' everywhere, by design (see stance.textfiles.read_text_file).
 characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r")
 sentence_text = st.text(characters, min_size=1, max_size=80).filter(
     lambda text: text.strip() and not text.strip().startswith(PADDING)

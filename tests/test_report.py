@@ -16,6 +16,7 @@ from conftest import BLAMES_SEOUL, NEUTRAL, PRO_EXTENSION, ROOT, SEEDS, with_sou
 
 from stance import charts
 from stance.card import card_paths
+from stance.corpus import Corpus
 from stance.persist import load_model
 from stance.report import analyse, build
 from stance.training import train
@@ -136,7 +137,7 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def report_dir(corpus, model_file, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("main-report") / "reports"
-    build(corpus, model_file, out)
+    build(Corpus.open(corpus), model_file, out)
     return out
 
 
@@ -145,7 +146,7 @@ def solo_report_dir(model_file, tmp_path_factory) -> Path:
     """One source and no labels.csv."""
     folder = make_corpus(tmp_path_factory.mktemp("solo") / "corpus", {"gamma": ARTICLES["gamma"]})
     out = folder.parent / "reports"
-    build(folder, model_file, out)
+    build(Corpus.open(folder), model_file, out)
     return out
 
 
@@ -186,7 +187,7 @@ CHARTS = [f"{kind}-{stance}.png" for kind in ("over-time", "shares") for stance 
 
 def test_build_writes_html_and_markdown_reports_a_page_per_source_the_data_and_the_charts(corpus, model_file, tmp_path):
     out = tmp_path / "reports"
-    written = build(corpus, model_file, out)
+    written = build(Corpus.open(corpus), model_file, out)
     expected = sorted(
         ["alpha.md", "beta.md", "gamma.md", "differences.csv", "index.html", "index.md", "over_time.csv",
          "sentences.csv", "shares.csv"] + CHARTS
@@ -256,7 +257,7 @@ def test_source_page_shares_agree_with_sentences_csv(report_dir, sentences, sour
 
 
 def test_every_share_lies_inside_its_interval_and_matches_the_classified_table(corpus, model_file):
-    report, table = analyse(corpus, load_model(model_file))
+    report, table = analyse(Corpus.open(corpus), load_model(model_file))
     assert [framing.source for framing in report.sources] == sorted(ARTICLES)
     for framing in report.sources:
         mine = table[table["source"] == framing.source]
@@ -346,6 +347,16 @@ def test_label_definitions_come_before_the_shares(report_dir):
     assert "South Korea is responsible for the dispute" in index.split("## Stance shares")[0]
 
 
+def test_the_report_points_to_the_codebook_its_schema_names_and_to_none_without_one(report_dir, model_file, tmp_path):
+    for name in ("index.md", "index.html"):
+        assert "defined in full, with the hard cases, in docs/CODEBOOK.md in the stance project" in text_of(report_dir, name)
+    folder = make_corpus(tmp_path / "corpus", {"gamma": ARTICLES["gamma"]})
+    schema = (folder / "schema.toml").read_text(encoding="utf-8")
+    (folder / "schema.toml").write_text(re.sub(r"(?m)^codebook = .*$", "", schema), encoding="utf-8")
+    build(Corpus.open(folder), model_file, tmp_path / "out")
+    assert "defined in full" not in text_of(tmp_path / "out", "index.md")
+
+
 def test_no_path_of_this_machine_appears_in_the_report(report_dir, corpus):
     for name in ("index.md", "index.html"):
         text = text_of(report_dir, name)
@@ -368,7 +379,7 @@ def test_speaker_sides_are_shown_by_their_display_names(corpus, model_file, tmp_
     folder = make_corpus(tmp_path / "corpus", articles)
     shutil.copy(SEEDS / "speakers.csv", folder / "speakers.csv")
     out = tmp_path / "reports"
-    build(folder, model_file, out)
+    build(Corpus.open(folder), model_file, out)
     page = text_of(out, "delta.md")
     assert "- **Japan**: " in page and "- **US**: " in page
     assert "**japan**" not in page and "**us**" not in page
@@ -382,7 +393,7 @@ def test_a_copied_article_counts_once_and_is_listed(model_file, tmp_path):
                                                                               ARTICLES["alpha"][3] + ["Reprinted."])}
     folder = make_corpus(tmp_path / "corpus", articles)
     out = tmp_path / "reports"
-    build(folder, model_file, out)
+    build(Corpus.open(folder), model_file, out)
     shares = pd.read_csv(out / "shares.csv", keep_default_na=False)
     pooled = shares[(shares["source"] == "(all)") & (shares["label"] == "blames_seoul")].iloc[0]
     assert pooled["sentences"] == len(ARTICLES["alpha"][3]) + len(ARTICLES["beta"][3])  # the copy adds nothing
@@ -396,9 +407,9 @@ def test_a_copied_article_counts_once_and_is_listed(model_file, tmp_path):
 
 def test_files_of_an_earlier_report_that_this_one_does_not_write_are_removed_and_a_users_note_stays(model_file, tmp_path):
     out = tmp_path / "reports"
-    build(make_corpus(tmp_path / "three", ARTICLES), model_file, out)
+    build(Corpus.open(make_corpus(tmp_path / "three", ARTICLES)), model_file, out)
     (out / "notes.txt").write_text("my notes\n", encoding="utf-8")
-    build(make_corpus(tmp_path / "two", {k: ARTICLES[k] for k in ("alpha", "beta")}), model_file, out)
+    build(Corpus.open(make_corpus(tmp_path / "two", {k: ARTICLES[k] for k in ("alpha", "beta")})), model_file, out)
     assert not (out / "gamma.md").exists()
     assert (out / "alpha.md").exists() and (out / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
 
@@ -442,7 +453,7 @@ def test_hand_label_agreement_shows_its_n_and_no_kappa_on_a_handful_of_sentences
 def test_evidence_the_hand_labels_reject_is_marked(corpus, model_file, report_dir):
     from stance.framing import evidence
 
-    _, table = analyse(corpus, load_model(model_file))
+    _, table = analyse(Corpus.open(corpus), load_model(model_file))
     items = evidence(table, "alpha", "blames_seoul", top=10)
     assert [item.text for item in items if item.hand_rejects] == [REJECTED]
     page = text_of(report_dir, "alpha.md")
@@ -500,7 +511,7 @@ def test_index_html_escapes_sentence_text(report_dir):
 
 def test_two_builds_of_the_same_corpus_are_byte_identical(corpus, model_file, report_dir, tmp_path):
     again = tmp_path / "again"
-    build(corpus, model_file, again)
+    build(Corpus.open(corpus), model_file, again)
     names = sorted(path.name for path in report_dir.iterdir() if path.suffix in {".md", ".csv", ".html"})
     assert len(names) == 9
     for name in names:
@@ -525,7 +536,7 @@ def test_a_failure_midway_leaves_the_existing_reports_unchanged(corpus, model_fi
     original = charts.share_panel
     monkeypatch.setattr(charts, "share_panel", panel_failing_on_the_second)
     with pytest.raises(RuntimeError, match="the chart failed"):
-        build(corpus, model_file, out)
+        build(Corpus.open(corpus), model_file, out)
     assert {path.name: path.read_bytes() for path in out.iterdir()} == previous
     assert sorted(path.name for path in tmp_path.iterdir()) == ["reports"]  # no staging folder left behind
 
@@ -567,7 +578,7 @@ def fresh_seed_reports(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("fresh") / "reports"
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(ROOT)
-        build(Path("seeds"), Path("models") / "stance.skops", out)
+        build(Corpus.open(Path("seeds")), Path("models") / "stance.skops", out)
     return out
 
 

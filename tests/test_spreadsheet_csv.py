@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.corpus import read_csv_records, sniff_delimiter
+from stance.textfiles import read_csv_records, sniff_delimiter
 from stance.errors import InputDataError
 from stance.labels import read_label_table
 

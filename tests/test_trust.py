@@ -7,7 +7,8 @@ import shutil
 
 from conftest import SEEDS
 
-from stance.trust import corpus_name, trust_statements
+from stance.corpus import Corpus
+from stance.trust import trust_statements
 
 CARD = {
     "data": {"rows": 155, "sources": {"a": 50, "b": 55, "c": 50}},
@@ -30,6 +31,16 @@ def test_the_held_out_figure_names_the_sources_it_was_measured_on():
     assert "leaving out each of its 3 real training sources in turn (a, b, c; 155 labelled sentences in all)" in text
     assert "macro-F1 0.70; F1 Ex 0.71" in text
     assert "None of this corpus's sources was in the model's training data" in text
+
+
+def test_a_model_trained_on_written_sentences_alone_never_calls_its_sources_real_or_unseen():
+    card = CARD | {"data": CARD["data"] | {"provenance": {"written": 100, "counterfactual": 55}}}
+    text = joined(trust_statements(card, ["d"], OUT_OF_FOLD))
+    assert "real training sources" not in text and "That is the figure for an outlet" not in text
+    assert "leaving out each of its 3 training sources in turn" in text
+    assert "Every one of those sentences was written for training, none taken from real coverage" in text
+    mixed = CARD | {"data": CARD["data"] | {"provenance": {"seed": 10, "written": 145}}}
+    assert "3 real training sources" in joined(trust_statements(mixed, ["d"], OUT_OF_FOLD))
 
 
 def test_a_corpus_of_training_sources_is_called_in_sample_and_never_unseen():
@@ -63,14 +74,15 @@ def test_without_a_card_nothing_is_claimed():
 
 
 def test_the_seed_corpus_is_named_as_shipped_wherever_it_is_copied(tmp_path):
-    assert corpus_name(SEEDS) == "the shipped seed corpus"
+    assert Corpus.open(SEEDS).name == "the shipped seed corpus"
     copy = tmp_path / "elsewhere"
     shutil.copytree(SEEDS, copy)
-    assert corpus_name(copy) == "the shipped seed corpus"
+    assert Corpus.open(copy).name == "the shipped seed corpus"
 
 
 def test_another_corpus_is_named_by_its_folder_alone(tmp_path):
     folder = tmp_path / "my-corpus"
     folder.mkdir()
-    name = corpus_name(folder)
+    (folder / "a.txt").write_text("Seoul said no.", encoding="utf-8")
+    name = Corpus.open(folder).name
     assert name == "the corpus folder “my-corpus”" and str(tmp_path) not in name
