@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m stance.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=200_000, help="sentences for the fast model's throughput")
-    parser.add_argument("--encoder-sentences", type=int, default=3_000, help="sentences for the default model's throughput")
+    parser.add_argument("--encoder-sentences", type=int, default=10_000, help="sentences for the default model's throughput")
     parser.add_argument("--torch-python", type=Path, default=None, help="python of a scratch venv with torch")
     parser.add_argument("--memory-lines", type=int, default=1_000_000, help="lines for the fast model's memory test")
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats; the best is kept")

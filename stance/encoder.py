@@ -9,6 +9,10 @@ manifest before the session is made, so a corrupt or swapped model is refused.
 Encoding is the costly step of a run, so sentences are sorted by length and each
 batch padded only to its longest, and every distinct text is encoded once per
 process: evaluation folds and learning curves see the same sentences many times.
+The int8 graph encodes one sentence at a time (see :meth:`SentenceEncoder.encode`),
+too little work to share between cores, so it runs one sentence per core at once
+instead: ONNX Runtime's ``Run`` is safe to call from several threads on one session,
+and it releases the GIL while it computes.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import os
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -98,6 +103,8 @@ class SentenceEncoder:
         self.quantised: bool = "int8" in str(manifest.get("quantisation", ""))
         self._session = None
         self._tokenizer = None
+        self._parallel = 1
+        """Batches run at once: one per thread for the int8 graph, else one using every thread."""
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def __repr__(self) -> str:
@@ -112,8 +119,9 @@ class SentenceEncoder:
         tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=self.max_length)
         tokenizer.no_padding()  # each batch is padded by _run, to its own longest sentence
+        threads = self.threads or default_threads()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads or default_threads()
+        options.intra_op_num_threads = 1 if self.quantised else threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # warnings about unused initialisers would only confuse a user
         try:
@@ -123,6 +131,7 @@ class SentenceEncoder:
         except Exception as exc:  # onnxruntime raises its own kinds on an unreadable graph
             raise ModelFileError(f"onnxruntime cannot load it ({type(exc).__name__})", path=self.folder / "model.onnx") from None
         self._tokenizer, self._session = tokenizer, session
+        self._parallel = threads if self.quantised else 1
 
     def _run(self, ids: list[list[int]]) -> np.ndarray:
         """One forward pass over sentences of word-piece ids, right-padded with [PAD] (id 0)."""
@@ -167,10 +176,19 @@ class SentenceEncoder:
             self._load()
         ids = [encoding.ids for encoding in self._tokenizer.encode_batch(texts)]
         order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+        def run(batch: list[int]) -> np.ndarray:
+            return self._run([ids[i] for i in batch])
+
+        if self._parallel > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(self._parallel) as pool:
+                results = list(pool.map(run, batches))
+        else:
+            results = [run(batch) for batch in batches]
         fresh: dict[str, np.ndarray] = {}
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            for i, vector in zip(chunk, self._run([ids[i] for i in chunk])):
+        for batch, vectors in zip(batches, results):
+            for i, vector in zip(batch, vectors):
                 fresh[texts[i]] = vector.copy()
         return fresh
 
