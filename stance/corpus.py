@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stance.attribution import SpeakerTable
@@ -177,6 +177,11 @@ class Corpus:
         """File, source, outlet, date and headline of every article, in file-name order, without
         reading the articles."""
         return [self.details(name) for name in self.files]
+
+    def only(self, file_names: Sequence[str]) -> Corpus:
+        """The same corpus limited to some of its articles: what one partition of a distributed
+        run needs, without the manifest rows of all the others."""
+        return replace(self, files=tuple(file_names), manifest={name: self.manifest[name] for name in file_names if name in self.manifest})
 
     def article(self, file_name: str) -> Article:
         """One article with its manifest details (a partition of a distributed run)."""

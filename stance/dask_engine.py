@@ -26,6 +26,9 @@ from stance.tables import detect_format, folder_files
 DASK_HINT = 'the dask engine needs the optional extra: pip install "stance[dask]"'
 LOCAL_WORKERS = 2
 BLOCKSIZE = "8MB"
+ARTICLES_PER_PARTITION = 200
+"""Articles classified per task of a corpus report: enough that scheduling costs little, few
+enough that a partition's sentence table stays small."""
 
 _WORKER_MODELS: dict[str, object] = {}
 """Models loaded in this process, by path: on a worker, the model is read once, not per partition."""
@@ -141,26 +144,29 @@ def classify_partitioned(
         return int(count)
 
 
-def classify_article(file_name: str, corpus: Corpus, model_path: str) -> pd.DataFrame:
-    """One article's sentence table, classified: a partition of ``classify_corpus``."""
-    from stance.sentences import sentence_table_of
+def classify_articles(part: Corpus, model_path: str) -> pd.DataFrame:
+    """The sentence table of a part of a corpus, classified: a partition of ``classify_corpus``."""
+    from stance.sentences import sentence_table
 
-    return classify_table(sentence_table_of(corpus, file_name), worker_model(model_path))
+    return classify_table(sentence_table(part), worker_model(model_path))
 
 
 def classify_corpus(corpus: Corpus, model_path: Path | str, scheduler: str | None = None) -> pd.DataFrame:
-    """The corpus's classified sentence table, computed an article per partition on a cluster,
-    in the local path's order (file, paragraph, sentence). The opened corpus goes to the
-    workers whole, so none of them reads the manifest or the story files again."""
-    dataframe, _, _ = _dask()
-    from stance.sentences import sentence_table_of
+    """The corpus's classified sentence table, computed a batch of articles per partition on a
+    cluster, in the local path's order (file, paragraph, sentence).
 
+    Each partition carries only its own articles' manifest rows (with the story files), so
+    the task graph grows with the corpus, not with its square.
+    """
+    dataframe, _, _ = _dask()
     corpus = replace(corpus, folder=corpus.folder.resolve())
     model_path = str(Path(model_path).resolve())
-    meta = classify_table(sentence_table_of(corpus, corpus.files[0]), worker_model(model_path)).iloc[:0]
+    parts = [
+        corpus.only(corpus.files[start : start + ARTICLES_PER_PARTITION])
+        for start in range(0, len(corpus.files), ARTICLES_PER_PARTITION)
+    ]
+    meta = classify_articles(corpus.only(corpus.files[:1]), model_path).iloc[:0]
     with dask_client(scheduler):
-        frame = dataframe.from_map(
-            classify_article, list(corpus.files), corpus=corpus, model_path=model_path, meta=meta, enforce_metadata=False
-        )
+        frame = dataframe.from_map(classify_articles, parts, model_path=model_path, meta=meta, enforce_metadata=False)
         table = frame.compute()
     return table.sort_values(["file", "paragraph", "sentence"], kind="stable").reset_index(drop=True)

@@ -146,11 +146,6 @@ def sentence_chunks(corpus: Corpus):
         yield sentence_frame([article], corpus.speakers)
 
 
-def sentence_table_of(corpus: Corpus, file_name: str):
-    """The sentence table of one article of a corpus (a partition of a distributed run)."""
-    return sentence_frame([corpus.article(file_name)], corpus.speakers)
-
-
 def sentence_table(corpus: Corpus):
     """The sentence table of a whole corpus."""
     return sentence_frame(corpus.articles(check_first=False), corpus.speakers)
