@@ -433,7 +433,7 @@ def classify(
         from stance.classify import classify_stream
         from stance.paths import default_model
         from stance.persist import load_model
-        from stance.tables import count_rows, is_corpus_folder, read_chunks
+        from stance.tables import corpus_folder_strays, count_rows, read_chunks
 
         if (input_path is None) == (text is None):
             raise UsageError("give an INPUT file (or - for stdin) or --text, not both and not neither")
@@ -447,10 +447,12 @@ def classify(
         if text is not None:
             chunks = iter([pd.DataFrame({text_column: [text]})])
             total = None
-        elif input_path != "-" and Path(input_path).is_dir() and is_corpus_folder(Path(input_path)):
+        elif input_path != "-" and Path(input_path).is_dir() and (strays := corpus_folder_strays(Path(input_path))) is not None:
             from stance.corpus import Corpus
             from stance.sentences import sentence_chunks
 
+            if strays:  # said at once, before any row: a corpus reads its articles, not these
+                stderr.print(f"warning: {input_path}: not read, not articles of the corpus: {', '.join(strays)}", markup=False)
             chunks, total = sentence_chunks(Corpus.open(input_path)), None
         else:
             chunks = read_chunks(input_path, input_format, text_column)
@@ -467,9 +469,9 @@ def _classify_on_dask(input_path, output, model_path, text_column, input_format,
 
     if input_path is None or input_path == "-" or output is None:
         raise UsageError("--engine dask reads an INPUT file or folder and writes --output FOLDER (a Parquet dataset)")
-    from stance.tables import is_corpus_folder
+    from stance.tables import corpus_folder_strays
 
-    if Path(input_path).is_dir() and is_corpus_folder(Path(input_path)):
+    if Path(input_path).is_dir() and corpus_folder_strays(Path(input_path)) is not None:
         raise UsageError("--engine dask classifies sentence tables: run 'stance sentences' on the corpus first")
     if explain:
         raise UsageError("--explain is not available with --engine dask")

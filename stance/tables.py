@@ -159,21 +159,14 @@ def _file_chunks(path: str, input_format: str, text_column: str) -> Iterator[pd.
             handle.close()
 
 
-def is_corpus_folder(folder: Path) -> bool:
-    """Whether a folder is a corpus (``.txt`` articles and the story's own files) rather than a
-    folder of sentence tables. A table beside articles is refused by name before anything is
-    read, since it is neither an article nor one of the corpus's files."""
+def corpus_folder_strays(folder: Path) -> list[str] | None:
+    """None when a folder is not a corpus (it holds no ``.txt`` article) but one of sentence
+    tables; for a corpus, the tables in it that are neither articles nor the corpus's own
+    files (a ``to-label.csv`` a user wrote there, a stray manifest), which are not read."""
     files = [path for path in folder.iterdir() if path.is_file()]
     if not any(path.suffix.lower() == ".txt" for path in files):
-        return False
-    strays = sorted(path.name for path in files if path.suffix.lower() in _SUFFIXES and path.name not in CORPUS_FILES)
-    if strays:
-        raise InputDataError(
-            f"holds .txt articles and table(s) a corpus cannot use ({', '.join(strays)}): a corpus folder holds "
-            f"articles and {', '.join(CORPUS_FILES)}; move the other tables out, or classify them on their own",
-            path=folder,
-        )
-    return True
+        return None
+    return sorted(path.name for path in files if path.suffix.lower() in _SUFFIXES and path.name not in CORPUS_FILES)
 
 
 def folder_files(folder: Path) -> list[Path]:

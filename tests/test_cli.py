@@ -167,14 +167,15 @@ def test_classify_a_corpus_folder_gives_its_sentences_with_their_article_and_pla
     assert {row["source"] for row in rows} == {"bloomberg-nov22", "bloomberg-aug23", "bloomberg-reprint", "breitbart", "japantimes"}
 
 
-def test_classify_names_a_stray_table_in_a_corpus_folder_before_writing_anything(runner, tiny_model_file, tmp_path):
+def test_classify_names_a_stray_table_in_a_corpus_folder_first_and_reads_only_the_articles(runner, tiny_model_file, tmp_path):
     corpus = _seed_corpus_copy(tmp_path / "corpus")
+    clean = runner.invoke(app, ["classify", str(corpus), "--model", str(tiny_model_file)])
     (corpus / "manifest.csv").write_text("file,source\n", encoding="utf-8")
-    out = tmp_path / "out.csv"
+    (corpus / "to-label.csv").write_text("text\nA sentence to label.\n", encoding="utf-8")
     result = runner.invoke(app, ["classify", str(corpus), "--model", str(tiny_model_file)])
-    assert_one_line_error(result, InputDataError.exit_code)
-    assert "manifest.csv" in result.stderr and result.stdout == ""
-    assert not out.exists()
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0].endswith("not read, not articles of the corpus: manifest.csv, to-label.csv")
+    assert result.stdout == clean.stdout
 
 
 def test_classify_checks_every_table_of_a_folder_before_the_first_row(runner, tiny_model_file, tmp_path):
@@ -346,7 +347,7 @@ def test_plot_without_a_learning_curve_is_refused(runner):
     assert "--learning-curve" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["sentences", "classify seeds/labels.csv --model models/stance-fast.skops"])
+@pytest.mark.parametrize("command", ["sentences", "-q classify seeds/labels.csv --model models/stance-fast.skops"])
 def test_a_closed_pipe_ends_quietly(command):
     done = subprocess.run(
         f"set -o pipefail; {sys.executable} -m stance {command} | head -1",
