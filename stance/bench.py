@@ -138,14 +138,20 @@ def memory(labels_path: Path, model_path: Path, lines: int) -> None:
     print(f"stance classify ({model_path.name}) on {lines:,} lines: {seconds:.1f} s, peak memory {peak} MiB (max RSS)")
 
 
+def _one_process_and_dask(command: list[str], folder: Path, local_output: str) -> tuple[float, int, float, int]:
+    """Wall seconds and peak MiB of one command run locally, then with ``--engine dask``."""
+    local_seconds, local_peak = _run(command + ["--output", str(folder / local_output)])
+    dask_seconds, dask_peak = _run(command + ["--engine", "dask", "--output", str(folder / "dask")])
+    return local_seconds, local_peak, dask_seconds, dask_peak
+
+
 def scale(labels_path: Path, model_path: Path, count: int) -> None:
     """The same input through classify in one process and on a local two-worker Dask cluster."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "sentences.txt"
         _write_sentences(source, _seed_texts(labels_path), count)
-        base = stance_command() + ["-q", "classify", str(source), "--model", str(model_path)]
-        local_seconds, local_peak = _run(base + ["--output", str(Path(folder) / "local.parquet")])
-        dask_seconds, dask_peak = _run(base + ["--engine", "dask", "--output", str(Path(folder) / "dask")])
+        command = stance_command() + ["-q", "classify", str(source), "--model", str(model_path)]
+        local_seconds, local_peak, dask_seconds, dask_peak = _one_process_and_dask(command, Path(folder), "local.parquet")
     print(f"classify {count:,} sentences (text file in, Parquet out; process wall time):")
     print(f"  one process               {count / local_seconds:>10,.0f} sentences/s   peak {local_peak} MiB")
     print(f"  dask, 2 local workers     {count / dask_seconds:>10,.0f} sentences/s   peak {dask_peak} MiB (largest process)")
@@ -195,9 +201,8 @@ def report_scale(labels_path: Path, model_path: Path, articles: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "corpus"
         _write_corpus(corpus, _seed_texts(labels_path), articles)
-        base = stance_command() + ["-q", "report", str(corpus), "--model", str(model_path)]
-        local_seconds, local_peak = _run(base + ["-o", str(Path(folder) / "local")])
-        dask_seconds, dask_peak = _run(base + ["--engine", "dask", "-o", str(Path(folder) / "dask")])
+        command = stance_command() + ["-q", "report", str(corpus), "--model", str(model_path)]
+        local_seconds, local_peak, dask_seconds, dask_peak = _one_process_and_dask(command, Path(folder), "local")
     print(f"stance report on {articles:,} generated articles ({model_path.name}; process wall time):")
     print(f"  one process               {local_seconds:>8.0f} s   peak {local_peak} MiB")
     print(f"  dask, 2 local workers     {dask_seconds:>8.0f} s   peak {dask_peak} MiB (largest process)")
