@@ -169,7 +169,7 @@ def retrain_after_session(
         before = macro_f1(files_before) if files_before else "n/a (no labels before)"
     finally:
         before_session.unlink(missing_ok=True)
-    result = retrain_with_answers(labels_path, earlier, model_path, out, schema_path)
+    result = retrain_with_answers(labels_path, earlier, schema, model_path, out, schema_path)
     extends = result.card["data"].get("extends")
     if extends:
         relabelled = f" ({extends['relabelled']} it had, labelled anew)" if extends["relabelled"] else ""

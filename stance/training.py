@@ -220,16 +220,21 @@ def files_to_add_to(labels_path: Path, model_path: Path, schema: Schema) -> list
 
 
 def retrain_with_answers(
-    labels_path: Path, earlier: list[Path], model_path: Path, out: Path, schema_path: Path | None = None
+    labels_path: Path,
+    earlier: list[Path],
+    schema: Schema,
+    model_path: Path,
+    out: Path,
+    schema_path: Path | None = None,
 ) -> TrainingResult:
     """Retrain after a labelling session on the files the current model was trained on
-    (``earlier``, from :func:`files_to_add_to`) plus the labels file the answers went to:
-    the new labels add to the old, and the card gives both counts.
+    (``earlier``, from :func:`files_to_add_to`, with the ``schema`` found for the labels
+    file) plus the labels file the answers went to: the new labels add to the old, and the
+    card gives both counts.
 
     The labels file comes first, so the schema and speakers beside it are the ones used,
     and a sentence it labels otherwise than an earlier file takes its (newer) labels.
     """
-    schema, _ = find_schema(labels_path, schema_path)
     extends = None
     if earlier:
         before = len(read_labelled(earlier, schema.label_names, min_positives=0).frame)
