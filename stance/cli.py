@@ -559,6 +559,7 @@ def annotate(
     """Label sentences in the terminal, the most useful first; every answer is saved at once."""
     with user_errors():
         from stance.annotate import LabelsWriter, default_annotator, order_candidates, unlabelled
+        from stance.attribution import SPEAKERS_NAME
         from stance.baselines import KeywordRules
         from stance.corpus import LABELS_NAME, Corpus
         from stance.paths import default_model, default_model_output
@@ -587,10 +588,11 @@ def annotate(
         answers = session.run(batch)
         typer.echo(f"{answers} answer(s) saved to {labels_path}")
         if answers and confirm("Retrain the model with these labels now?"):
-            schema_file = opened.folder / SCHEMA_NAME
+            story_files = [opened.folder / SCHEMA_NAME, opened.folder / SPEAKERS_NAME]
+            schema_file, speakers_file = (path if path.exists() else None for path in story_files)
             retrain_after_session(
                 labels_path, writer, answers, resolved_model, model_path or default_model_output(),
-                schema_file if schema_file.exists() else None, say,
+                schema_file, speakers_file, say,
             )
 
 

@@ -141,10 +141,12 @@ def retrain_after_session(
     model_path: Path,
     out: Path,
     schema_path: Path | None,
+    speakers_path: Path | None,
     say: Callable[[str], None],
 ) -> None:
     """Retrain on what the model was trained on plus the labels file, and print the
-    leave-one-source-out macro-F1 on the same files without and with this session's answers."""
+    leave-one-source-out macro-F1 on the same files without and with this session's answers.
+    The story files are the corpus's (``schema_path``, ``speakers_path``), wherever the labels are."""
     from stance.evaluate import leave_one_source_out
     from stance.story_files import find_schema
     from stance.training import files_to_add_to, load_training_set, retrain_with_answers, stance_model
@@ -154,7 +156,7 @@ def retrain_after_session(
 
     def macro_f1(files: list[Path]) -> str:
         try:
-            training = load_training_set(files, schema_path, first_file_wins=True)
+            training = load_training_set(files, schema_path, speakers_path, first_file_wins=True)
             if training.data.groups is None:
                 return "n/a (no source column)"
             return f"{leave_one_source_out({'stance': stance_model(training)}, training.data)[0].macro_f1:.3f}"
@@ -169,7 +171,7 @@ def retrain_after_session(
         before = macro_f1(files_before) if files_before else "n/a (no labels before)"
     finally:
         before_session.unlink(missing_ok=True)
-    result = retrain_with_answers(labels_path, earlier, schema, model_path, out, schema_path)
+    result = retrain_with_answers(labels_path, earlier, schema, model_path, out, schema_path, speakers_path)
     extends = result.card["data"].get("extends")
     if extends:
         relabelled = f" ({extends['relabelled']} it had, labelled anew)" if extends["relabelled"] else ""

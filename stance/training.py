@@ -226,6 +226,7 @@ def retrain_with_answers(
     model_path: Path,
     out: Path,
     schema_path: Path | None = None,
+    speakers_path: Path | None = None,
 ) -> TrainingResult:
     """Retrain after a labelling session on the files the current model was trained on
     (``earlier``, from :func:`files_to_add_to`, with the ``schema`` found for the labels
@@ -248,5 +249,6 @@ def retrain_with_answers(
         }
     fast = (read_card(model_path) or {}).get("model") == "stance-fast"
     return train(
-        [labels_path, *earlier], out, fast=fast, schema_path=schema_path, extends=extends, first_file_wins=True
+        [labels_path, *earlier], out, fast=fast, schema_path=schema_path, speakers_path=speakers_path,
+        extends=extends, first_file_wins=True,
     )

@@ -91,3 +91,18 @@ def test_the_shipped_training_files_are_named_so_that_any_install_finds_them():
     assert resolve_location(location).read_bytes() == (SEEDS / "labels.csv").read_bytes()
     assert portable_location(Path("labelled") / "written-1.csv") == "shipped:labelled/written-1.csv"
     assert resolve_location("shipped:labelled/written-1.csv").is_file()
+
+
+def test_a_retrain_with_labels_kept_elsewhere_reads_the_corpus_story_files(trained, corpus, tmp_path):
+    model, _ = trained
+    model_copy = tmp_path / "model.skops"
+    for path in (model, *card_paths(model)):
+        shutil.copy(path, tmp_path / path.name.replace(model.stem, "model"))
+    elsewhere = tmp_path / "downloads" / "more.csv"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("id,source,text,labels\n", encoding="utf-8")
+    arguments = ["annotate", str(corpus), "--labels", str(elsewhere), "--model", str(model_copy), "--annotator", "t"]
+    result = CliRunner().invoke(app, arguments, input="1\r" + "q" + "y\n")
+    assert result.exit_code == 0, result.stderr
+    assert "model written to" in result.stdout
+    assert "speakers.csv" not in result.stderr and "schema.toml" not in result.stderr
