@@ -106,6 +106,7 @@ def build_card(
         ],
         "parameters": {
             "C": model.C,
+            "user_weight": model.user_weight,
             "feature_groups": {
                 group: getattr(features, group)
                 for group in ("encoder", "ngrams", "actors", "cues", "quotes", "stems")
@@ -193,6 +194,11 @@ def card_markdown(card: dict) -> str:
         "## Configuration",
         "",
         f"- One class-balanced logistic regression per label, C = {parameters['C']}",
+        *(
+            [f"- A sentence labelled by the user (provenance `user`) counts {parameters['user_weight']:g} times"]
+            if "user_weight" in parameters
+            else []
+        ),
         f"- Feature groups: {groups}; {parameters['n_features']} features; meaning weight {parameters['meaning_weight']}",
         *(
             [f"- Encoder: {parameters['encoder']['name']} (sha256 `{parameters['encoder']['sha256'][:16]}…`), not stored in the model file"]

@@ -135,3 +135,22 @@ def learning_curve_chart(sentences: list[float], scores: list[float], png_path: 
     axes.grid(True, color="#d0d0d0", linewidth=0.5)
     axes.legend(loc="lower right")
     figure.savefig(png_path, format="png", dpi=130, metadata={"Software": None})
+
+
+def adaptation_chart(points, png_path: Path) -> None:
+    """Macro-F1 on a new corpus against the number of its sentences added to training (each part of it
+    scored by a model given labels from the other parts),
+    one line per way of picking them (``AdaptationPoint`` values), as a PNG."""
+    figure = Figure(figsize=(5.5, 3.6), layout="constrained")
+    axes = figure.subplots()
+    for strategy, style in (("suggest", {"color": INK, "marker": "o"}), ("random", {"color": "#7a7a7a", "marker": "s", "linestyle": "--"})):
+        mine = [point for point in points if point.strategy == strategy]
+        label = "picked by stance suggest" if strategy == "suggest" else "picked at random"
+        axes.plot([point.added for point in mine], [point.macro_f1 for point in mine], label=label, **style)
+    axes.set_xlabel("labelled sentences of the new corpus added to training")
+    axes.set_ylabel("macro-F1 on the new corpus")
+    axes.set_title("Does it learn from its user's labels?")
+    axes.set_ylim(0, 1)
+    axes.grid(True, color=RULE, linewidth=0.5)
+    axes.legend(loc="lower right")
+    figure.savefig(png_path, format="png", dpi=130, metadata={"Software": None})

@@ -277,7 +277,12 @@ def evaluate(
     ] = False,
     plot: Annotated[
         Optional[Path],
-        typer.Option("--plot", metavar="FILE", help="Where --learning-curve draws its chart (PNG).", show_default="learning_curve.png"),
+        typer.Option(
+            "--plot",
+            metavar="FILE",
+            help="Where --learning-curve or --adaptation draws its chart (PNG).",
+            show_default="learning_curve.png or adaptation.png",
+        ),
     ] = None,
     dev: Annotated[
         Optional[Path], typer.Option("--dev", metavar="FILE", help="Also score every model, trained on all the data, on this set.")
@@ -302,8 +307,8 @@ def evaluate(
         from stance.training import evaluate as evaluate_models
         from stance.training import load_training_set
 
-        if plot is not None and not learning_curve:
-            raise UsageError("--plot draws the learning curve: use it with --learning-curve")
+        if plot is not None and not (learning_curve or adaptation):
+            raise UsageError("--plot draws a curve: use it with --learning-curve or --adaptation")
         training = load_training_set(data or [default_labels()], schema, speakers)
         if training.data.groups is None:
             raise UsageError("leave-one-source-out needs a 'source' column filled in for every sentence")
@@ -313,7 +318,7 @@ def evaluate(
             _learning_curve(training, as_json, plot or Path("learning_curve.png"))
             return
         if adaptation:
-            _adaptation(training, dev, as_json)
+            _adaptation(training, dev, as_json, plot or Path("adaptation.png"))
             return
         results = evaluate_models(training, ablation=ablation, progress=progress_callback("evaluate"))
         dev_results = []
@@ -332,20 +337,25 @@ def evaluate(
                 sys.stdout.write("\n" + format_table(dev_results, training.data.label_names, title))
 
 
-def _adaptation(training, dev: Path, as_json: bool) -> None:
+def _adaptation(training, dev: Path, as_json: bool, plot: Path) -> None:
     import json
     from dataclasses import asdict
 
+    from stance.atomic import atomic_path
+    from stance.charts import adaptation_chart
     from stance.evaluate import adaptation_curve, format_adaptation
     from stance.suggest import choose
     from stance.training import load_dev_set, stance_model
 
     pool = load_dev_set(dev, training)
     points = adaptation_curve(stance_model(training), training.data, pool, choose, progress=progress_callback("adaptation"))
+    with atomic_path(plot) as temporary:
+        adaptation_chart(points, temporary)
     if as_json:
         sys.stdout.write(json.dumps([asdict(point) for point in points], indent=2) + "\n")
     else:
         sys.stdout.write(format_adaptation(points, training.data.label_names))
+    say(f"chart written to {plot}")
 
 
 def _learning_curve(training, as_json: bool, plot: Path) -> None:
@@ -395,7 +405,7 @@ def audit(
             typer.echo("no label is contradicted by the held-out model")
         for row in suspects.head(top).itertuples():
             verdict = "model says no" if row.given == "yes" else "model says yes"
-            typer.echo(f"{row.rank:>3}. [{row.source}] {row.label}: given {row.given}, {verdict} (p = {row.model_probability:.2f})")
+            typer.echo(f"{row.rank:>3}. [{row.source}] {row.label}: given {row.given}, {verdict} (model {row.model_probability:.2f})")
             typer.echo(f"     {row.text}")
             if row.note:
                 typer.echo(f"     note: {row.note}")

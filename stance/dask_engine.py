@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from stance.atomic import atomic_folder
@@ -144,29 +145,36 @@ def classify_partitioned(
         return int(count)
 
 
-def classify_articles(part: Corpus, model_path: str) -> pd.DataFrame:
-    """The sentence table of a part of a corpus, classified: a partition of ``classify_corpus``."""
+def classify_and_store(part: Corpus, model_path: str, path: str) -> dict[str, np.ndarray]:
+    """A task of ``classify_on_cluster``: classify a part of a corpus, store its sentence table at ``path``
+    (Parquet), and return its articles' near-duplicate signatures."""
+    from stance.near_duplicates import article_signatures
     from stance.sentences import sentence_table
 
-    return classify_table(sentence_table(part), worker_model(model_path))
+    table = classify_table(sentence_table(part), worker_model(model_path))
+    table.to_parquet(path, index=False)
+    return article_signatures(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict())
 
 
-def classify_corpus(corpus: Corpus, model_path: Path | str, scheduler: str | None = None) -> pd.DataFrame:
-    """The corpus's classified sentence table, computed a batch of articles per partition on a
-    cluster, in the local path's order (file, paragraph, sentence).
+def classify_on_cluster(
+    corpus: Corpus, model_path: Path | str, folder: Path, scheduler: str | None = None
+) -> tuple[list[Path], dict[str, np.ndarray]]:
+    """Classify the corpus on a cluster, a batch of articles per task, each task storing its sentence
+    table as a Parquet file in ``folder`` (workers of a remote cluster must see it); return the files,
+    in the corpus's order, and every article's near-duplicate signature.
 
-    Each partition carries only its own articles' manifest rows (with the story files), so
-    the task graph grows with the corpus, not with its square.
+    Each task carries only its own articles' manifest rows (with the story files), so the task
+    graph grows with the corpus, not with its square, and no process holds the whole table.
     """
-    dataframe, _, _ = _dask()
+    _dask()
     corpus = replace(corpus, folder=corpus.folder.resolve())
     model_path = str(Path(model_path).resolve())
-    parts = [
-        corpus.only(corpus.files[start : start + ARTICLES_PER_PARTITION])
-        for start in range(0, len(corpus.files), ARTICLES_PER_PARTITION)
-    ]
-    meta = classify_articles(corpus.only(corpus.files[:1]), model_path).iloc[:0]
-    with dask_client(scheduler):
-        frame = dataframe.from_map(classify_articles, parts, model_path=model_path, meta=meta, enforce_metadata=False)
-        table = frame.compute()
-    return table.sort_values(["file", "paragraph", "sentence"], kind="stable").reset_index(drop=True)
+    starts = range(0, len(corpus.files), ARTICLES_PER_PARTITION)
+    parts = [corpus.only(corpus.files[start : start + ARTICLES_PER_PARTITION]) for start in starts]
+    paths = [Path(folder).resolve() / f"part-{index:05d}.parquet" for index in range(len(parts))]
+    signatures: dict[str, np.ndarray] = {}
+    with dask_client(scheduler) as client:
+        tasks = client.map(classify_and_store, parts, [model_path] * len(parts), [str(p) for p in paths], pure=False)
+        for found in client.gather(tasks):
+            signatures.update(found)
+    return paths, signatures

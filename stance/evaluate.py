@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_fscore_support
 
-from stance.labels import WRITTEN_PROVENANCE, LabelledSentences
+from stance.labels import USER_PROVENANCE, WRITTEN_PROVENANCE, LabelledSentences
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,10 @@ class AdaptationPoint:
     per_label: dict[str, float]
 
 
+ADAPTATION_FOLDS = 3
+"""The new corpus is cut in this many parts: the labels are picked from the others, each part is scored."""
+
+
 def adaptation_curve(
     estimator,
     training: LabelledSentences,
@@ -222,54 +226,64 @@ def adaptation_curve(
     choose: Callable[[object, object, int], np.ndarray],
     sizes=(0, 10, 25, 50, 100),
     random_repeats: int = 3,
+    folds: int = ADAPTATION_FOLDS,
     progress: Callable[[str], None] | None = None,
 ) -> list[AdaptationPoint]:
     """How a model learns from its user's labels: add ``k`` labelled sentences of a new corpus
-    (``pool``) to the training data and score the rest of the corpus.
+    (``pool``) to the training data, as the user's, and score the corpus.
 
-    The sentences are picked the way ``stance suggest`` picks them (``choose(model,
-    candidates, k)`` returns row positions) and, for comparison, at random (the mean of
-    ``random_repeats`` draws). Each ``k`` is scored on the pool less the sentences added,
-    so no sentence is ever scored by a model that was trained on it.
+    The pool is cut into ``folds`` parts (shuffled, fixed seed). For each part, ``k`` sentences
+    are picked from the other parts, the way ``stance suggest`` picks them (``choose(model,
+    candidates, k)`` returns row positions) or at random (``random_repeats`` draws, averaged),
+    and the part is scored by the model trained with them. Every ``k`` and both ways of picking
+    are so scored on the same sentences, all of the pool, none by a model that saw it: scoring
+    only what was not picked would flatter ``suggest``, which picks the hardest sentences.
     """
     first = clone(estimator).fit(training.frame, training.Y, groups=training.groups)
+    parts = np.random.default_rng(0).permutation(len(pool.frame)) % folds
+    largest = int(np.min([np.sum(parts != part) for part in range(folds)]))
     points = []
     for strategy in ("suggest", "random"):
-        for k in sizes:
-            if k >= len(pool.frame):
-                break
+        for k in (size for size in sizes if size <= largest):
             draws = 1 if strategy == "suggest" or k == 0 else random_repeats
-            f1s = []
+            results = []
             for draw in range(draws):
                 if progress:
                     progress(f"{strategy} k={k}" + (f" draw {draw + 1}" if draws > 1 else ""))
-                if strategy == "suggest":
-                    chosen = np.asarray(choose(first, pool.frame, k), dtype=int)
-                else:
-                    chosen = np.random.default_rng(draw).choice(len(pool.frame), size=k, replace=False)
-                rest = np.setdiff1d(np.arange(len(pool.frame)), chosen)
-                model = first
-                if k:
-                    frame = pd.concat([training.frame, pool.frame.iloc[chosen]], ignore_index=True)
-                    Y = np.vstack([training.Y, pool.Y[chosen]])
-                    groups = None if training.groups is None else np.concatenate(
-                        [training.groups, pool.frame["source"].to_numpy()[chosen]]
-                    )
-                    model = clone(estimator).fit(frame, Y, groups=groups)
-                predicted = model.predict(pool.frame.iloc[rest])
-                f1s.append(score(strategy, pool.Y[rest], predicted, pool.label_names, []))
+                predicted = np.zeros_like(pool.Y)
+                for part in range(folds):
+                    scored = np.flatnonzero(parts == part)
+                    candidates = np.flatnonzero(parts != part)
+                    if strategy == "suggest":
+                        picked = candidates[np.asarray(choose(first, pool.frame.iloc[candidates], k), dtype=int)]
+                    else:
+                        picked = np.random.default_rng([draw, part]).choice(candidates, size=k, replace=False)
+                    model = _with_users_labels(estimator, training, pool, picked) if k else first
+                    predicted[scored] = model.predict(pool.frame.iloc[scored])
+                results.append(score(strategy, pool.Y, predicted, pool.label_names, []))
             per_label = {
-                name: float(np.mean([result.per_label[name].f1 for result in f1s])) for name in pool.label_names
+                name: float(np.mean([result.per_label[name].f1 for result in results])) for name in pool.label_names
             }
-            points.append(
-                AdaptationPoint(strategy, k, float(np.mean([result.macro_f1 for result in f1s])), per_label)
-            )
+            points.append(AdaptationPoint(strategy, k, float(np.mean([r.macro_f1 for r in results])), per_label))
     return points
+
+
+def _with_users_labels(estimator, training: LabelledSentences, pool: LabelledSentences, picked: np.ndarray):
+    """The estimator fitted on the training data plus the picked pool sentences, labelled as the user's."""
+    added = pool.frame.iloc[picked].assign(provenance=USER_PROVENANCE)
+    frame = pd.concat([training.frame, added], ignore_index=True)
+    Y = np.vstack([training.Y, pool.Y[picked]])
+    groups = None
+    if training.groups is not None:
+        sources = pool.frame["source"] if "source" in pool.frame else pd.Series("(new corpus)", index=pool.frame.index)
+        groups = np.concatenate([training.groups, sources.to_numpy()[picked]])
+    return clone(estimator).fit(frame, Y, groups=groups)
 
 
 def format_adaptation(points: list[AdaptationPoint], label_names) -> str:
     lines = [
-        "Adaptation (k labelled sentences of the new corpus added to training; scored on the rest of it)",
+        f"Adaptation (the new corpus in {ADAPTATION_FOLDS} parts: k labelled sentences picked from the others added "
+        "to training, each part scored)",
         "",
         f"  {'picked by':<10}{'k':>5}{'macro-F1':>10}" + "".join(f"{name:>15}" for name in label_names),
     ]

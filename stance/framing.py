@@ -1,19 +1,18 @@
-"""Framing analysis of a classified sentence table: the numbers behind the report.
+"""Framing analysis: the numbers behind the report and the prose made from them.
 
-Everything here is computed from the sentence table with the model's labels (the
-same table the report writes as ``sentences.csv``), so a reader can recompute any
-figure with pandas. Prose is produced by fixed templates from these numbers only.
+The figures come from a :class:`stance.counts.Tally` of the classified sentence table (the
+table the report writes as ``sentences.csv``), so a reader can recompute any of them with
+pandas; the selections of sentences (evidence, least sure) work on any slice of that table.
+Prose is produced by fixed templates from these numbers only.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from stance.model import unsure_share
 from stance.quantify import Corrected, ErrorCounts, correct, difference_interval
 from stance.stats import Comparison, compare_sources, compare_with_rest, format_p, wilson_interval
 
@@ -111,70 +110,55 @@ class SourceFraming:
     disagreements: pd.DataFrame | None = None
 
 
-def _voice_of(row) -> str:
+def voice_of(row) -> str:
+    """Who speaks a sentence: its speaker's side, else an unattributed quotation or the outlet's own voice."""
     if row.speaker_side:
         return row.speaker_side
     return UNATTRIBUTED if row.is_quote else OWN_VOICE
 
 
-def shares_of(rows: pd.DataFrame, stances: list[str], errors: dict[str, ErrorCounts] | None = None) -> dict[str, Share]:
-    """Each stance's share of these sentences, raw and corrected with the label's error counts."""
-    return {
-        stance: correct(int(rows[stance].sum()), len(rows), errors.get(stance) if errors else None)
-        for stance in stances
-    }
+def shares_of(counts: dict[str, int], total: int, errors: dict[str, ErrorCounts] | None = None) -> dict[str, Share]:
+    """Each stance's share of ``total`` sentences, raw and corrected with the label's error counts."""
+    return {stance: correct(count, total, errors.get(stance) if errors else None) for stance, count in counts.items()}
 
 
-def source_shares(
-    table: pd.DataFrame, source: str, stances: list[str], errors: dict[str, ErrorCounts] | None = None
-) -> dict[str, Share]:
-    return shares_of(table[table["source"] == source], stances, errors)
+def source_shares(tally, source: str, errors: dict[str, ErrorCounts] | None = None) -> dict[str, Share]:
+    """A source's shares, from a :class:`stance.counts.Tally`."""
+    return shares_of(tally.counts(source), tally.sentences(source), errors)
 
 
-def range_check(rows: pd.DataFrame, stances: list[str], thresholds: dict[str, float], reference: float | None) -> RangeCheck:
-    """The share of these sentences the model is unsure of, against the training data's share."""
-    probabilities = rows[[f"p_{stance}" for stance in stances]].to_numpy(dtype=float)
-    limits = np.array([thresholds[stance] for stance in stances])
-    unsure = round(unsure_share(probabilities, limits) * len(rows))
-    return RangeCheck(int(unsure), len(rows), reference)
+def range_check(tally, source: str, reference: float | None) -> RangeCheck:
+    """The share of a source's sentences the model is unsure of, against the training data's share."""
+    return RangeCheck(tally.unsure(source), tally.sentences(source), reference)
 
 
-def source_voices(table: pd.DataFrame, source: str, stances: list[str]) -> dict[str, Voice]:
-    rows = table[table["source"] == source]
-    voices = {}
-    for stance in stances:
-        carrying = rows[rows[stance] == 1]
-        counts = Counter(_voice_of(row) for row in carrying.itertuples())
-        voices[stance] = Voice(stance, len(carrying), dict(sorted(counts.items())))
-    return voices
-
-
-def speakers_by_side(table: pd.DataFrame, source: str) -> dict[str, list[str]]:
-    rows = table[(table["source"] == source) & (table["speaker"] != "")]
-    sides: dict[str, set[str]] = {}
-    for row in rows.itertuples():
-        sides.setdefault(row.speaker_side or "unknown", set()).add(row.speaker)
-    return {side: sorted(names) for side, names in sorted(sides.items())}
+def surest_rows(rows: pd.DataFrame, stance: str, top: int) -> pd.DataFrame:
+    """The ``top`` sentences the model gives the stance with the highest probability (ties by id)."""
+    carrying = rows[rows[stance] == 1]
+    return carrying.sort_values([f"p_{stance}", "id"], ascending=[False, True]).head(top)
 
 
 def evidence(table: pd.DataFrame, source: str, stance: str, top: int = 3) -> list[Evidence]:
     """The sentences the model is surest carry the stance."""
-    rows = table[(table["source"] == source) & (table[stance] == 1)]
-    rows = rows.sort_values([f"p_{stance}", "id"], ascending=[False, True]).head(top)
+    rows = surest_rows(table[table["source"] == source], stance, top)
     return _evidence_rows(rows, [stance] * len(rows))
+
+
+def least_sure_rows(rows: pd.DataFrame, stances: list[str], thresholds: dict[str, float], top: int) -> pd.DataFrame:
+    """The ``top`` sentences whose probability for some stance lies closest to its threshold, with that
+    stance (``closest_stance``) and the distance (``margin``)."""
+    if rows.empty:
+        return rows.assign(closest_stance="", margin=0.0)
+    margins = np.column_stack([np.abs(rows[f"p_{stance}"] - thresholds[stance]) for stance in stances])
+    marked = rows.assign(closest_stance=[stances[i] for i in margins.argmin(axis=1)], margin=margins.min(axis=1))
+    return marked.sort_values(["margin", "id"]).head(top)
 
 
 def least_sure(
     table: pd.DataFrame, source: str, stances: list[str], thresholds: dict[str, float], top: int = 5
 ) -> list[Evidence]:
     """Sentences whose probability for some stance lies closest to that stance's threshold."""
-    rows = table[table["source"] == source].copy()
-    if rows.empty:
-        return []
-    margins = np.column_stack([np.abs(rows[f"p_{stance}"] - thresholds[stance]) for stance in stances])
-    rows["closest_stance"] = [stances[i] for i in margins.argmin(axis=1)]
-    rows["margin"] = margins.min(axis=1)
-    rows = rows.sort_values(["margin", "id"]).head(top)
+    rows = least_sure_rows(table[table["source"] == source], stances, thresholds, top)
     return _evidence_rows(rows, list(rows["closest_stance"]))
 
 
@@ -198,17 +182,16 @@ def agreement(rows: pd.DataFrame, stances: list[str]) -> dict[str, dict[str, flo
     return result
 
 
-def comparisons(table: pd.DataFrame, sources: list[str], stances: list[str]) -> list[Comparison]:
+def comparisons(tally, sources: list[str]) -> list[Comparison]:
     """Each pair of sources per stance, or each source against the rest when there are many."""
-    grouped = table.groupby("source")[stances].sum()
-    sizes = table.groupby("source").size()
+    per_source = tally.by_source
     counts = {
         stance: {
-            source: (int(grouped.at[source, stance]), int(sizes[source]))
+            source: (int(per_source.at[source, stance]), int(per_source.at[source, "sentences"]))
             for source in sources
-            if source in sizes.index
+            if source in per_source.index
         }
-        for stance in stances
+        for stance in tally.stances
     }
     return compare_sources(counts) if len(sources) <= MAX_PAIRWISE_SOURCES else compare_with_rest(counts)
 

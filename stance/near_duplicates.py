@@ -80,11 +80,22 @@ class _Groups:
         self.parent[high] = low
 
 
+def article_signatures(articles: dict[str, str]) -> dict[str, np.ndarray]:
+    """Each article's MinHash signature, by file name: a few hundred bytes that stand for its text, so
+    the articles of a corpus split over many processes can be compared in one."""
+    a, b = _coefficients(PERMUTATIONS)
+    return {name: signature(shingles(text), a, b) for name, text in articles.items()}
+
+
 def near_duplicates(articles: dict[str, str], threshold: float = THRESHOLD) -> list[DuplicateGroup]:
     """Groups of near-identical articles, keyed by file name; articles without a copy are not listed."""
-    names = sorted(articles)
-    a, b = _coefficients(PERMUTATIONS)
-    signatures = np.array([signature(shingles(articles[name]), a, b) for name in names]).reshape(len(names), -1)
+    return duplicate_groups(article_signatures(articles), threshold)
+
+
+def duplicate_groups(signatures_by_name: dict[str, np.ndarray], threshold: float = THRESHOLD) -> list[DuplicateGroup]:
+    """Groups of articles whose signatures agree on at least ``threshold`` of their places."""
+    names = sorted(signatures_by_name)
+    signatures = np.array([signatures_by_name[name] for name in names]).reshape(len(names), -1)
     rows = PERMUTATIONS // BANDS
     buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
     for index in range(len(names)):

@@ -11,6 +11,9 @@ staleness by regenerating them.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from stance.atomic import atomic_folder
 from stance.card import read_card
 from stance.classify import classify_table
 from stance.corpus import Corpus
+from stance.counts import Tally, merge, tally
 from stance.errors import InputDataError, UsageError
 from stance.framing import (
     ALL_SOURCES,
@@ -35,8 +39,7 @@ from stance.framing import (
     least_sure,
     range_check,
     shares_of,
-    source_voices,
-    speakers_by_side,
+    source_shares,
     summarise,
     voice_name,
 )
@@ -54,6 +57,7 @@ MAX_FINDINGS = 30
 """Findings listed on the page; all of them are in differences.csv."""
 MAX_SHOWN_SOURCES = 40
 """Sources detailed in the report (the largest, by sentences counted); every source is in the CSV files."""
+SENTENCE_COLUMNS_OUT = ["id", "source", "file", "paragraph", "sentence", "text", "is_quote", "speaker", "speaker_side"]
 
 
 @dataclass
@@ -116,22 +120,25 @@ class Report:
         return [framing for framing in self.sources if framing.range_check and framing.range_check.outside]
 
 
-def attach_hand_labels(table: pd.DataFrame, corpus: Corpus, stances: list[str]) -> bool:
-    """Add ``hand_labels`` and ``hand_<stance>`` columns from ``labels.csv`` beside the articles, if any."""
+def hand_label_lookup(corpus: Corpus, stances: list[str]) -> dict[tuple[str, str], str] | None:
+    """The corpus's hand labels (``labels.csv`` beside the articles) by (source, text), or None without one."""
     path = corpus.labels_path
     if path is None:
-        return False
+        return None
     hand = read_labelled(path, tuple(stances), min_positives=0).frame
     if (hand["source"] == "").any():
         raise InputDataError("needs a source for every row to be matched with the corpus's sentences", path=path)
-    lookup = {(row.source, row.text.strip()): row.labels for row in hand.itertuples()}
+    return {(row.source, row.text.strip()): row.labels for row in hand.itertuples()}
+
+
+def attach_hand_labels(table: pd.DataFrame, lookup: dict[tuple[str, str], str], stances: list[str]) -> None:
+    """Add ``hand_labels``, ``hand_labelled`` and ``hand_<stance>`` columns from the hand labels' lookup."""
     cells = [lookup.get((row.source, row.text.strip())) for row in table.itertuples()]
     # In the model's label order, so that a string comparison with ``labels`` is a set comparison.
     table["hand_labels"] = [";".join(s for s in stances if s in parse_labels(cell or "")) for cell in cells]
     table["hand_labelled"] = [cell is not None for cell in cells]
     for stance in stances:
         table[f"hand_{stance}"] = [int(stance in parse_labels(cell or "")) for cell in cells]
-    return True
 
 
 def _schema_of(corpus: Corpus, stances: list[str]) -> Schema | None:
@@ -148,13 +155,69 @@ def _display_names(schema: Schema | None, stances: list[str]) -> tuple[dict[str,
     return {name: name.replace("_", " ").capitalize() for name in stances}, {name: "" for name in stances}
 
 
-def mark_duplicates(table: pd.DataFrame) -> list[DuplicateGroup]:
-    """Find near-duplicate articles and fill ``duplicate_of``: the file each copy repeats ('' if none)."""
-    articles = table.groupby("file", sort=True)["text"].agg(" ".join).to_dict()
-    groups = near_duplicates(articles)
-    copy_of = {copy: group.kept for group in groups for copy in group.copies}
-    table["duplicate_of"] = [copy_of.get(name, "") for name in table["file"]]
-    return groups
+@dataclass(frozen=True)
+class Counted:
+    """A corpus's classified sentences, counted once each: what :func:`analyse` needs of them."""
+
+    tally: Tally
+    duplicates: list[DuplicateGroup]
+    duplicate_sentences: int
+    hand_labels: bool
+
+
+def sentence_columns(stances: list[str], hand_labels: bool) -> list[str]:
+    """The columns of sentences.csv."""
+    columns = SENTENCE_COLUMNS_OUT + ["labels"] + stances + [f"p_{s}" for s in stances]
+    return columns + (["hand_labels"] if hand_labels else []) + ["duplicate_of"]
+
+
+def count_parts(
+    parts: Iterable[pd.DataFrame], duplicates: list[DuplicateGroup], corpus: Corpus, model, sentences_csv: Path
+) -> Counted:
+    """Tally the classified sentence table part by part, writing each part to ``sentences.csv`` as it goes.
+
+    Each part gets its hand labels and ``duplicate_of`` (the file a near-copy repeats, '' if
+    none); copies are written but not counted. Only one part is held at a time. A corpus
+    holds at least one article, so there is at least one part.
+    """
+    stances = list(model.labels)
+    thresholds = dict(zip(stances, map(float, model.thresholds_)))
+    lookup = hand_label_lookup(corpus, stances)
+    copy_of = {copy: group.kept for group in duplicates for copy in group.copies}
+    columns = sentence_columns(stances, lookup is not None)
+    tallies, copies = [], 0
+    with sentences_csv.open("w", encoding="utf-8", newline="") as handle:
+        for part in parts:
+            if lookup is not None:
+                attach_hand_labels(part, lookup, stances)
+            part["duplicate_of"] = [copy_of.get(name, "") for name in part["file"]]
+            part.reindex(columns=columns).to_csv(handle, header=not tallies, index=False, lineterminator="\n")
+            counted = part[part["duplicate_of"] == ""]
+            copies += len(part) - len(counted)
+            tallies.append(tally(counted, stances, thresholds))
+    return Counted(merge(tallies, thresholds), duplicates, copies, lookup is not None)
+
+
+def count_on_cluster(corpus: Corpus, model, model_path: Path | str, sentences_csv: Path, scheduler: str | None) -> Counted:
+    """Classify the corpus on a Dask cluster (:mod:`stance.dask_engine`), then count its stored parts
+    here, one at a time; the parts are removed afterwards."""
+    from stance.dask_engine import classify_on_cluster
+    from stance.near_duplicates import duplicate_groups
+
+    folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=sentences_csv.parent))
+    try:
+        paths, signatures = classify_on_cluster(corpus, model_path, folder, scheduler)
+        parts = (pd.read_parquet(path) for path in paths)
+        return count_parts(parts, duplicate_groups(signatures), corpus, model, sentences_csv)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def count_locally(corpus: Corpus, model, sentences_csv: Path) -> Counted:
+    """Classify and count the corpus in this process."""
+    table = classify_table(sentence_table(corpus), model).reset_index(drop=True)
+    duplicates = near_duplicates(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict())
+    return count_parts([table], duplicates, corpus, model, sentences_csv)
 
 
 @dataclass(frozen=True)
@@ -202,26 +265,17 @@ def differences_table(tests, kept, outlets: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def analyse(
-    corpus: Corpus, model, card: dict | None = None, classified: pd.DataFrame | None = None
-) -> tuple[Report, pd.DataFrame]:
-    """Classify the corpus and compute every figure of the report.
+def analyse(corpus: Corpus, model, counted: Counted, card: dict | None = None) -> Report:
+    """Every figure of the report, from the corpus's counted sentences.
 
     ``card`` is the model's card (its evaluation and training data), from which the report
-    says how far to trust the labels. ``classified`` is the corpus's sentence table already
-    classified elsewhere (on a Dask cluster); without it the corpus is classified here.
-    Near-duplicate articles stay in the table, marked in ``duplicate_of``, and count once.
+    says how far to trust the labels.
     """
-    if classified is None:
-        classified = classify_table(sentence_table(corpus), model)
-    table = classified.reset_index(drop=True)
+    tally = counted.tally
     stances = list(model.labels)
     schema = _schema_of(corpus, stances)
     display, definitions = _display_names(schema, stances)
     side_names = dict(schema.side_names or {}) if schema else {}
-    hand_labels = attach_hand_labels(table, corpus, stances)
-    duplicates = mark_duplicates(table)
-    counted = table[table["duplicate_of"] == ""]
     thresholds = dict(zip(stances, map(float, model.thresholds_)))
     errors, measured_on = error_counts_of(model)
     reference = getattr(model, "unsure_share_", None)
@@ -234,36 +288,36 @@ def analyse(
     framings = []
     for source in sources:
         info = infos[source]
-        mine = counted[counted["source"] == source]
         framing = SourceFraming(
             source=source,
             outlet=info.outlet,
             headline=info.headline,
             published=info.published,
-            n_sentences=len(mine),
-            shares=shares_of(mine, stances, errors),
-            voices=source_voices(mine, source, stances),
-            speakers_by_side=speakers_by_side(mine, source),
+            n_sentences=tally.sentences(source),
+            shares=source_shares(tally, source, errors),
+            voices=tally.voices_of(source),
+            speakers_by_side=tally.speakers_of(source),
         )
         framing.summary = summarise(framing, display, side_name)
-        framing.range_check = range_check(mine, stances, thresholds, reference)
-        framing.evidence = {stance: evidence(mine, source, stance) for stance in stances}
-        framing.least_sure = least_sure(mine, source, stances, thresholds)
-        if hand_labels:
-            labelled = mine[mine["hand_labelled"]]
-            if len(labelled):
-                framing.agreement = agreement(labelled, stances)
-                framing.disagreements = labelled[labelled["labels"] != labelled["hand_labels"]].sort_values("id")
+        framing.range_check = range_check(tally, source, reference)
+        framing.evidence = {stance: evidence(tally.evidence[tally.evidence["stance"] == stance], source, stance)
+                            for stance in stances}
+        framing.least_sure = least_sure(tally.least_sure, source, stances, thresholds)
+        labelled = tally.hand[tally.hand["source"] == source]
+        if len(labelled):
+            framing.agreement = agreement(labelled, stances)
+            framing.disagreements = labelled[labelled["labels"] != labelled["hand_labels"]].sort_values("id")
         framings.append(framing)
 
     outlets = {source: info.outlet for source, info in infos.items()} | {REST: "the other sources together"}
-    tests = comparisons(counted, [f.source for f in framings if f.n_sentences], stances)
+    tests = comparisons(tally, [f.source for f in framings if f.n_sentences])
     raw_significant = [c for c in tests if c.significant]
     kept = sorted(
         (c for c in raw_significant if holds_when_corrected(c, errors)), key=lambda c: (c.p_adjusted, c.stance, c.source_a)
     )
     corrected = {framing.source: framing.shares for framing in framings}
-    report = Report(
+    n_sentences = int(tally.articles["sentences"].sum())
+    return Report(
         corpus=corpus.name,
         stances=stances,
         display=display,
@@ -275,20 +329,19 @@ def analyse(
         n_raw_significant=len(raw_significant),
         n_comparisons=len(tests),
         pairwise=not any(c.source_b == REST for c in tests),
-        n_sentences=len(counted),
+        n_sentences=n_sentences,
         thresholds=thresholds,
         trust=trust_statements(card, sources, measured_on, display),
         correction=measured_on,
         errors=errors,
-        pooled=shares_of(counted, stances, errors),
-        duplicates=duplicates,
-        n_duplicate_sentences=len(table) - len(counted),
+        pooled=shares_of(tally.counts(), n_sentences, errors),
+        duplicates=counted.duplicates,
+        n_duplicate_sentences=counted.duplicate_sentences,
         reference_unsure=reference,
-        hand_labels=hand_labels,
+        hand_labels=counted.hand_labels,
         side_names=side_names,
         differences=differences_table(tests, set(kept), outlets),
     )
-    return report, table
 
 
 def shares_frame(report: Report) -> pd.DataFrame:
@@ -341,7 +394,6 @@ def _template_environment():
     return environment
 
 
-SENTENCE_COLUMNS_OUT = ["id", "source", "file", "paragraph", "sentence", "text", "is_quote", "speaker", "speaker_side"]
 MANIFEST = ".stance-report"
 """The names of the files the last report wrote: the next removes those it does not write again."""
 
@@ -398,37 +450,32 @@ def build(
 ) -> list[Path]:
     """Classify the corpus with the model and write every report file into ``out_dir``.
 
-    With ``engine="dask"`` the sentences are split and classified on a Dask cluster,
-    an article per partition; the figures are the same as the local path's. Files an
-    earlier report wrote and this one does not (the page of a source no longer in the
-    corpus) are removed; other files in the folder are left alone.
+    With ``engine="dask"`` the sentences are split, classified and written a batch of
+    articles per partition on a Dask cluster, then counted a partition at a time; the
+    files are the same as the local path's. Files an earlier report wrote and this one
+    does not (the page of a source no longer in the corpus) are removed; other files in
+    the folder are left alone.
     """
-    model = load_model(model_path)
-    classified = None
-    if engine == "dask":
-        from stance.dask_engine import classify_corpus
-
-        classified = classify_corpus(corpus, model_path, scheduler)
-    elif engine != "local":
+    if engine not in ("local", "dask"):
         raise UsageError(f"--engine {engine!r} is invalid; choose local or dask")
-    report, table = analyse(corpus, model, read_card(model_path), classified)
+    model = load_model(model_path)
     environment = _template_environment()
     out_dir = Path(out_dir)
     previous = _previous_files(out_dir)
     with atomic_folder(out_dir) as staging:
+        if engine == "dask":
+            counted = count_on_cluster(corpus, model, model_path, staging / "sentences.csv", scheduler)
+        else:
+            counted = count_locally(corpus, model, staging / "sentences.csv")
+        report = analyse(corpus, model, counted, read_card(model_path))
         panels = draw_share_charts(report, staging)
-        timeline = draw_timeline(report, table, corpus, staging)
+        timeline = draw_timeline(report, counted.tally.articles, corpus, staging)
         context = {"report": report, "panels": panels, "timeline": timeline}
         (staging / "index.html").write_text(environment.get_template("index.html").render(**context), encoding="utf-8")
         (staging / "index.md").write_text(environment.get_template("index.md").render(**context), encoding="utf-8")
         for framing in report.shown:
             page = environment.get_template("source.md").render(report=report, framing=framing)
             (staging / f"{framing.source}.md").write_text(page, encoding="utf-8")
-        columns = SENTENCE_COLUMNS_OUT + ["labels"] + report.stances + [f"p_{s}" for s in report.stances]
-        if report.hand_labels:
-            columns.append("hand_labels")
-        columns.append("duplicate_of")
-        table[columns].to_csv(staging / "sentences.csv", index=False, lineterminator="\n")
         shares_frame(report).to_csv(staging / "shares.csv", index=False, lineterminator="\n")
         report.differences.to_csv(staging / "differences.csv", index=False, lineterminator="\n")
         if timeline:

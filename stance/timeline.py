@@ -65,22 +65,18 @@ def article_periods(published: dict[str, str]) -> tuple[str, dict[str, str]] | N
     return "month", {file: f"{day.year}-{day.month:02d}" for file, (day, _) in parsed.items()}
 
 
-def timeline_frame(counted: pd.DataFrame, stances: list[str], errors) -> pd.DataFrame:
-    """Rows of over_time.csv from sentences carrying a ``period`` column."""
+def timeline_frame(articles: pd.DataFrame, stances: list[str], errors) -> pd.DataFrame:
+    """Rows of over_time.csv from per-article counts (``source``, ``period``, ``sentences``, a count per stance)."""
     rows = []
-    groups = [(ALL_SOURCES, period, part) for period, part in counted.groupby("period", sort=True)]
-    groups += [(source, period, part) for (source, period), part in counted.groupby(["source", "period"], sort=True)]
-    for source, period, part in groups:
-        for stance, share in shares_of(part, stances, errors).items():
-            rows.append(
-                {
-                    "source": source,
-                    "period": period,
-                    "label": stance,
-                    "sentences": len(part),
-                    **share.columns(),
-                }
-            )
+    pooled = articles.groupby("period", sort=True)[["sentences", *stances]].sum()
+    by_source = articles.groupby(["source", "period"], sort=True)[["sentences", *stances]].sum()
+    groups = [((ALL_SOURCES, period), counts) for period, counts in pooled.iterrows()]
+    groups += list(by_source.iterrows())
+    for (source, period), counts in groups:
+        total = int(counts["sentences"])
+        shares = shares_of({stance: int(counts[stance]) for stance in stances}, total, errors)
+        for stance, share in shares.items():
+            rows.append({"source": source, "period": period, "label": stance, "sentences": total, **share.columns()})
     return pd.DataFrame(rows)
 
 
@@ -99,8 +95,9 @@ def _series(frame: pd.DataFrame, source: str, stance: str, periods: list[str]) -
     return rows[column].reindex(periods).to_numpy(dtype=float)
 
 
-def draw_timeline(report, table: pd.DataFrame, corpus: Corpus, folder: Path) -> Timeline | None:
-    """The over-time section's data and charts, or None when the corpus spans a few weeks or less."""
+def draw_timeline(report, articles: pd.DataFrame, corpus: Corpus, folder: Path) -> Timeline | None:
+    """The over-time section's data and charts, from the counted articles (a tally's ``articles``), or
+    None when the corpus spans a few weeks or less."""
     from stance import charts
 
     published = {details["file"]: details["published"] for details in corpus.all_details()}
@@ -108,9 +105,8 @@ def draw_timeline(report, table: pd.DataFrame, corpus: Corpus, folder: Path) -> 
     if found is None:
         return None
     unit, periods_of = found
-    counted = table[(table["duplicate_of"] == "") & table["file"].isin(list(periods_of))].copy()
-    counted["period"] = counted["file"].map(periods_of)
-    frame = timeline_frame(counted, report.stances, report.errors)
+    dated = articles[articles["file"].isin(list(periods_of))]
+    frame = timeline_frame(dated.assign(period=dated["file"].map(periods_of)), report.stances, report.errors)
     pooled = frame[frame["source"] == ALL_SOURCES]
     periods = sorted(pooled["period"].unique())
     outlets = _outlets_over_time(frame, report)

@@ -138,7 +138,7 @@ def test_cli_audit_lists_the_planted_label_first_and_writes_every_suspect_as_csv
     result = CliRunner().invoke(app, ["audit", str(planted), "--top", "1", "--output", str(out)])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("  1. [beta] blames_seoul: given no, model says yes (p = ")
+    assert lines[0].startswith("  1. [beta] blames_seoul: given no, model says yes (model ")
     assert lines[1].strip() == OBVIOUS
     assert "  2. " not in result.stdout  # --top 1
     with out.open(encoding="utf-8", newline="") as handle:

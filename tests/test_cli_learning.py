@@ -78,3 +78,20 @@ def test_evaluate_with_a_development_set_prints_its_table_under_its_own_title(tm
     head, _, tail = result.stdout.partition("Development set (")
     assert head.startswith("Leave-one-source-out (s0, s1, s2 held out in turn)")
     assert "stance   macro-F1" in tail and "keyword rules   macro-F1" in tail
+
+
+def test_adaptation_prints_both_ways_of_picking_and_draws_the_curve(tmp_path):
+    labels = labels_folder(tmp_path)
+    dev = tmp_path / "dev.csv"
+    rows = [(f"Seoul's step {i} was mistaken.", "blames_seoul") for i in range(6)]
+    rows += [(f"The crucial pact {i} must be extended.", "pro_extension") for i in range(6)]
+    rows += [(f"The envoys had lunch on day {i}.", "") for i in range(12)]
+    write_labels_csv(dev, [(text, cell, "d") for text, cell in rows], header=("text", "labels", "source"))
+    chart = tmp_path / "curves" / "adapt.png"
+    result = runner.invoke(app, ["evaluate", str(labels), "--dev", str(dev), "--adaptation", "--plot", str(chart)])
+    assert result.exit_code == 0, result.output
+    table = [line.split() for line in result.stdout.splitlines() if line.strip().startswith(("suggest", "random"))]
+    assert [(row[0], row[1]) for row in table] == [("suggest", "0"), ("suggest", "10"), ("random", "0"), ("random", "10")]
+    assert all(0.0 <= float(row[2]) <= 1.0 for row in table)
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(chart.parent.glob("*.tmp"))

@@ -9,7 +9,7 @@ import pytest
 from sklearn.base import BaseEstimator
 
 from stance.baselines import KeywordRules, PlainEmbeddings, PlainNgrams
-from stance.evaluate import format_table, leave_one_source_out, out_of_source_predictions, score
+from stance.evaluate import adaptation_curve, format_table, leave_one_source_out, out_of_source_predictions, score
 from stance.labels import LabelledSentences
 
 
@@ -214,3 +214,65 @@ def test_a_baseline_trained_without_any_positive_of_a_label_predicts_that_label_
     probabilities = model.predict_proba(["alpha three", "beta three"])
     assert probabilities[:, 1].tolist() == [0.0, 0.0]
     assert probabilities[0, 0] > probabilities[1, 0]
+
+
+# -- adaptation ---------------------------------------------------------------------------------------------
+
+
+class TextSpy(BaseEstimator):
+    """Records the sentences of every fit and predict, and the provenance of those it was fitted on."""
+
+    fitted: list[tuple[frozenset[str], frozenset[str]]] = []
+    predicted: list[tuple[frozenset[str], frozenset[str]]] = []
+
+    def fit(self, X, Y, groups=None):
+        self.trained_on_ = frozenset(X["text"])
+        users = X.loc[X.get("provenance", pd.Series("", index=X.index)) == "user", "text"]
+        TextSpy.fitted.append((self.trained_on_, frozenset(users)))
+        return self
+
+    def predict(self, X):
+        TextSpy.predicted.append((self.trained_on_, frozenset(X["text"])))
+        return np.zeros((len(X), 1), dtype=int)
+
+
+def first_k(model, frame, k):
+    return np.arange(k)
+
+
+def test_adaptation_never_scores_a_sentence_its_model_was_trained_on_and_marks_added_ones_as_the_users():
+    TextSpy.fitted, TextSpy.predicted = [], []
+    pool = labelled_sentences([f"new {i}" for i in range(30)], ["new"] * 30, [[i % 2] for i in range(30)])
+    points = adaptation_curve(TextSpy(), THREE_SOURCES, pool, first_k, sizes=(0, 10, 20, 25), random_repeats=2, folds=3)
+    # k = 25 is more than the 20 sentences outside any one part: it is left out.
+    assert [(p.strategy, p.added) for p in points] == [(s, k) for s in ("suggest", "random") for k in (0, 10, 20)]
+    runs = 3 + 1 + 2 * 2  # suggest 0, 10, 20; random 0 once, 10 and 20 twice
+    assert len(TextSpy.predicted) == runs * 3
+    for run in range(runs):
+        parts = TextSpy.predicted[3 * run : 3 * run + 3]
+        assert frozenset().union(*(scored for _, scored in parts)) == set(pool.frame["text"])  # each run scores all
+        for trained_on, scored in parts:
+            assert not trained_on & scored
+    for trained_on, users in TextSpy.fitted:
+        assert users == trained_on - set(THREE_SOURCES.frame["text"])
+
+
+def pick_both_kinds(model, frame, k):
+    zorblat = frame["text"].str.startswith("Zorblat").to_numpy()
+    return np.r_[np.flatnonzero(zorblat)[: k // 2], np.flatnonzero(~zorblat)[: k - k // 2]]
+
+
+def test_adaptation_curve_rises_when_the_new_corpus_uses_a_wording_training_never_saw(tiny_lexicon):
+    from conftest import TINY_LABELS, tiny_matrix
+
+    from stance.features import StanceFeatures
+    from stance.model import StanceClassifier
+
+    texts, Y = tiny_matrix()
+    training = labelled_sentences(texts, [f"s{i % 3}" for i in range(len(texts))], Y, TINY_LABELS)
+    new = [f"Zorblat item {i} is here." for i in range(20)] + [f"Plain note {i} arrived." for i in range(20)]
+    pool = labelled_sentences(new, ["new"] * 40, [[0, 1]] * 20 + [[0, 0]] * 20, TINY_LABELS)
+    model = StanceClassifier(labels=TINY_LABELS, features=StanceFeatures(lexicon=tiny_lexicon, min_df=1), threshold_folds=3)
+    points = adaptation_curve(model, training, pool, pick_both_kinds, sizes=(0, 10))
+    by_k = {(p.strategy, p.added): p.per_label["pro_extension"] for p in points}
+    assert by_k[("suggest", 10)] > by_k[("suggest", 0)] + 0.3

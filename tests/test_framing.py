@@ -20,10 +20,9 @@ from stance.framing import (
     least_sure,
     range_check,
     source_shares,
-    source_voices,
-    speakers_by_side,
     summarise,
 )
+from stance.counts import Tally, tally
 from stance.quantify import ErrorCounts
 from stance.stats import Comparison, wilson_interval
 
@@ -33,10 +32,10 @@ DISPLAY = {"blames_seoul": "Blames Seoul", "pro_extension": "Pro-extension", "bl
 
 def sentence_table(rows: list[dict]) -> pd.DataFrame:
     """A classified sentence table: every row names its id, source and text; the rest defaults to
-    the outlet's own voice, no stance and probability 0.1 for every stance."""
+    one article per source, the outlet's own voice, no stance and probability 0.1 for every stance."""
     filled = []
     for row in rows:
-        out = {"speaker": "", "speaker_side": "", "is_quote": False}
+        out = {"file": f"{row['source']}.txt", "speaker": "", "speaker_side": "", "is_quote": False}
         out.update({stance: 0 for stance in STANCES})
         out.update({f"p_{stance}": 0.1 for stance in STANCES})
         out.update(row)
@@ -82,6 +81,10 @@ def table() -> pd.DataFrame:
     return sentence_table(alpha_rows() + beta_rows())
 
 
+def tally_of(table: pd.DataFrame, thresholds: dict[str, float] | None = None) -> Tally:
+    return tally(table, STANCES, thresholds or dict.fromkeys(STANCES, 0.5))
+
+
 def framing_of(table: pd.DataFrame, source: str, outlet: str) -> SourceFraming:
     return SourceFraming(
         source=source,
@@ -89,9 +92,9 @@ def framing_of(table: pd.DataFrame, source: str, outlet: str) -> SourceFraming:
         headline="",
         published="",
         n_sentences=int((table["source"] == source).sum()),
-        shares=source_shares(table, source, STANCES),
-        voices=source_voices(table, source, STANCES),
-        speakers_by_side=speakers_by_side(table, source),
+        shares=source_shares(tally_of(table), source),
+        voices=tally_of(table).voices_of(source),
+        speakers_by_side=tally_of(table).speakers_of(source),
     )
 
 
@@ -104,7 +107,7 @@ def framing_of(table: pd.DataFrame, source: str, outlet: str) -> SourceFraming:
      ("beta", "blames_seoul", 0, 4)],
 )
 def test_source_shares_count_the_sources_own_sentences_only(table, source, stance, count, total):
-    share = source_shares(table, source, STANCES)[stance]
+    share = source_shares(tally_of(table), source)[stance]
     assert (share.count, share.total) == (count, total)
     assert share.share == pytest.approx(count / total)
     assert (share.low, share.high) == pytest.approx(wilson_interval(count, total))
@@ -112,12 +115,12 @@ def test_source_shares_count_the_sources_own_sentences_only(table, source, stanc
 
 
 def test_share_of_a_source_with_no_sentences_is_zero_not_a_division_error(table):
-    share = source_shares(table, "nobody", STANCES)["blames_seoul"]
+    share = source_shares(tally_of(table), "nobody")["blames_seoul"]
     assert (share.count, share.total, share.share, share.low, share.high) == (0, 0, 0.0, 0.0, 0.0)
 
 
 def test_voices_split_the_outlets_own_voice_from_speaker_sides(table):
-    voices = source_voices(table, "alpha", STANCES)
+    voices = tally_of(table).voices_of("alpha")
     assert voices["blames_seoul"].total == 4
     assert voices["blames_seoul"].by_voice == {"japan": 3, OWN_VOICE: 1}
     assert voices["pro_extension"].by_voice == {OWN_VOICE: 1}
@@ -129,7 +132,7 @@ def test_a_quotation_without_a_speaker_counts_as_unattributed_not_as_own_voice()
         {"id": "g-0", "source": "g", "text": "“Seoul erred.”", "is_quote": True, "blames_seoul": 1},
         {"id": "g-1", "source": "g", "text": "Seoul erred.", "blames_seoul": 1},
     ])
-    assert source_voices(rows, "g", STANCES)["blames_seoul"].by_voice == {OWN_VOICE: 1, "unattributed quotation": 1}
+    assert tally_of(rows).voices_of("g")["blames_seoul"].by_voice == {OWN_VOICE: 1, "unattributed quotation": 1}
 
 
 @pytest.mark.parametrize(
@@ -141,8 +144,8 @@ def test_voice_main_is_the_largest_and_ties_go_to_the_first_name(by_voice, main)
 
 
 def test_speakers_are_grouped_by_side_with_unknown_for_a_speaker_without_one(table):
-    assert speakers_by_side(table, "alpha") == {"japan": ["Abe", "Kono"], "us": ["Esper"]}
-    assert speakers_by_side(table, "beta") == {"unknown": ["Lee"]}
+    assert tally_of(table).speakers_of("alpha") == {"japan": ["Abe", "Kono"], "us": ["Esper"]}
+    assert tally_of(table).speakers_of("beta") == {"unknown": ["Lee"]}
 
 
 # -- evidence and least sure -----------------------------------------------------------------------------
@@ -223,7 +226,7 @@ def test_kappa_is_undefined_when_both_agree_that_no_sentence_carries_the_stance(
 
 
 def test_comparisons_count_each_sources_sentences_per_stance(table):
-    results = comparisons(table, ["alpha", "beta"], STANCES)
+    results = comparisons(tally_of(table), ["alpha", "beta"])
     by_stance = {c.stance: c for c in results}
     assert set(by_stance) == set(STANCES)
     seoul = by_stance["blames_seoul"]
@@ -286,7 +289,7 @@ def test_summary_describes_only_the_two_most_carried_stances():
 def test_summary_names_sides_by_their_display_names_and_gives_the_corrected_share(table):
     errors = {stance: ErrorCounts(tp=8, fn=2, fp=5, tn=85) for stance in STANCES}
     framing = framing_of(table, "alpha", "Alpha Times")
-    framing.shares = source_shares(table, "alpha", STANCES, errors)
+    framing.shares = source_shares(tally_of(table), "alpha", errors)
     summary = summarise(framing, DISPLAY, {"japan": "Japan"}.get)
     assert "most (3) are from Japan speakers" in summary
     corrected = framing.shares["blames_seoul"]
@@ -298,7 +301,7 @@ def test_summary_names_sides_by_their_display_names_and_gives_the_corrected_shar
 
 def test_source_shares_with_error_counts_carry_a_corrected_share_inside_its_interval(table):
     errors = {stance: ErrorCounts(tp=5, fn=5, fp=2, tn=90) for stance in STANCES}
-    share = source_shares(table, "alpha", STANCES, errors)["blames_seoul"]
+    share = source_shares(tally_of(table), "alpha", errors)["blames_seoul"]
     # Observed 0.4 with tpr 6/12 and fpr 3/94: (0.4 - 0.032) / (0.5 - 0.032), more than the raw 40%.
     assert share.corrected == pytest.approx((0.4 - 3 / 94) / (6 / 12 - 3 / 94))
     assert share.corrected_low <= share.corrected <= share.corrected_high
@@ -325,8 +328,8 @@ def test_range_check_counts_sentences_near_a_threshold_and_flags_a_source_well_a
     far = [{"id": f"f-{i}", "source": "f", "text": "x", "p_blames_seoul": 0.02} for i in range(30)]
     rows = sentence_table(near + far)
     thresholds = dict.fromkeys(STANCES, 0.5)
-    unsure = range_check(rows[rows["source"] == "n"], STANCES, thresholds, reference=0.3)
-    sure = range_check(rows[rows["source"] == "f"], STANCES, thresholds, reference=0.3)
+    unsure = range_check(tally_of(rows, thresholds), "n", reference=0.3)
+    sure = range_check(tally_of(rows, thresholds), "f", reference=0.3)
     assert (unsure.unsure, unsure.total, unsure.outside) == (30, 30, True)
     assert (sure.unsure, sure.outside) == (0, False)
 

@@ -140,6 +140,45 @@ def test_best_threshold_returns_a_grid_value():
     assert np.isclose(THRESHOLD_GRID, value).any()
 
 
+def test_best_threshold_with_weights_follows_the_heavier_sentences():
+    # Unweighted, taking both positives (threshold <= 0.4) is best. When the negative at 0.4 counts
+    # ten times, a false positive there costs more than the missed positive: the threshold rises above 0.4.
+    y_true, scores = np.array([1, 1, 0]), np.array([0.9, 0.4, 0.4])
+    assert best_threshold(y_true, scores) <= 0.4
+    assert best_threshold(y_true, scores, weights=np.array([1.0, 1.0, 10.0])) > 0.4
+
+
+# -- the user's labels ---------------------------------------------------------------------------------------
+
+
+def test_user_weight_makes_the_users_own_labels_count_more(tiny_lexicon):
+    import pandas as pd
+
+    texts, Y = tiny_matrix()
+    # The user labels a wording the training data never used: 'zorblat' sentences are pro-extension.
+    user = ["Zorblat talks resumed in the capital.", "Zorblat envoys met again.", "Zorblat delegates spoke."]
+    frame = pd.DataFrame(
+        {"text": texts + user, "provenance": ["seed"] * len(texts) + ["user"] * len(user)}
+    )
+    Y = np.vstack([Y, [[0, 1]] * len(user)])
+    extension = TINY_LABELS.index("pro_extension")
+
+    def probability(weight: float) -> float:
+        features = StanceFeatures(lexicon=tiny_lexicon, min_df=1)
+        model = StanceClassifier(labels=TINY_LABELS, features=features, user_weight=weight).fit(frame, Y)
+        return model.predict_proba(["Zorblat officials arrived."])[0, extension]
+
+    assert probability(10.0) > probability(1.0) + 0.05
+
+
+def test_user_weight_changes_nothing_without_user_rows(tiny_lexicon, tiny_model):
+    texts, Y = tiny_matrix()
+    features = StanceFeatures(lexicon=tiny_lexicon, min_df=1)
+    heavy = StanceClassifier(labels=TINY_LABELS, features=features, user_weight=10.0).fit(texts, Y)
+    np.testing.assert_array_equal(heavy.predict_proba(UNSEEN), tiny_model.predict_proba(UNSEEN))
+    np.testing.assert_array_equal(heavy.thresholds_, tiny_model.thresholds_)
+
+
 # -- explain ----------------------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from stance import charts
 from stance.card import card_paths
 from stance.corpus import Corpus
 from stance.persist import load_model
-from stance.report import analyse, build
+from stance.report import analyse, build, count_locally
 from stance.training import train
 
 STANCES = ["pro_extension", "blames_seoul", "blames_tokyo", "blames_us"]  # the seed schema's order
@@ -256,8 +256,16 @@ def test_source_page_shares_agree_with_sentences_csv(report_dir, sentences, sour
         assert low <= int(corrected.rstrip("%")) <= high
 
 
-def test_every_share_lies_inside_its_interval_and_matches_the_classified_table(corpus, model_file):
-    report, table = analyse(Corpus.open(corpus), load_model(model_file))
+def counted_and_analysed(corpus, model_file, folder):
+    """The corpus counted in this process (sentences.csv written into ``folder``) and its report."""
+    opened, model = Corpus.open(corpus), load_model(model_file)
+    counted = count_locally(opened, model, folder / "sentences.csv")
+    return counted, analyse(opened, model, counted)
+
+
+def test_every_share_lies_inside_its_interval_and_matches_the_classified_table(corpus, model_file, tmp_path):
+    _, report = counted_and_analysed(corpus, model_file, tmp_path)
+    table = pd.read_csv(tmp_path / "sentences.csv", keep_default_na=False)
     assert [framing.source for framing in report.sources] == sorted(ARTICLES)
     for framing in report.sources:
         mine = table[table["source"] == framing.source]
@@ -450,11 +458,11 @@ def test_hand_label_agreement_shows_its_n_and_no_kappa_on_a_handful_of_sentences
     assert rows["Gamma Daily"] == ["0"] + ["–"] * 4
 
 
-def test_evidence_the_hand_labels_reject_is_marked(corpus, model_file, report_dir):
+def test_evidence_the_hand_labels_reject_is_marked(corpus, model_file, report_dir, tmp_path):
     from stance.framing import evidence
 
-    _, table = analyse(Corpus.open(corpus), load_model(model_file))
-    items = evidence(table, "alpha", "blames_seoul", top=10)
+    counted, _ = counted_and_analysed(corpus, model_file, tmp_path)
+    items = evidence(counted.tally.hand, "alpha", "blames_seoul", top=10)
     assert [item.text for item in items if item.hand_rejects] == [REJECTED]
     page = text_of(report_dir, "alpha.md")
     if REJECTED in page.split("### Blames Seoul", 1)[1].split("###", 1)[0]:  # among the top three shown

@@ -36,10 +36,14 @@ def test_a_month_only_date_or_a_long_span_is_counted_by_month():
 
 
 def test_timeline_frame_counts_each_period_pooled_and_per_source():
-    sentences = pd.DataFrame(
-        {"source": ["s", "s", "t", "t"], "period": ["2019-08", "2019-09", "2019-09", "2019-09"], "x": [1, 0, 1, 1]}
+    # Articles: s has one in August (1 of 1 sentence carries x) and one in September (0 of 1);
+    # t has two in September (1 of 1, and 2 of 3).
+    articles = pd.DataFrame(
+        {"source": ["s", "s", "t", "t"], "period": ["2019-08", "2019-09", "2019-09", "2019-09"],
+         "sentences": [1, 1, 1, 3], "x": [1, 0, 1, 2]}
     )
-    frame = timeline_frame(sentences, ["x"], None).set_index(["source", "period"])
-    assert frame.loc[("(all)", "2019-09"), ["sentences", "count"]].tolist() == [3, 2]
-    assert frame.loc[("t", "2019-09"), "share"] == 1.0
+    frame = timeline_frame(articles, ["x"], None).set_index(["source", "period"])
+    assert frame.loc[("(all)", "2019-09"), ["sentences", "count"]].tolist() == [5, 3]
+    assert frame.loc[("t", "2019-09"), "share"] == 0.75
+    assert frame.loc[("s", "2019-08"), ["sentences", "count"]].tolist() == [1, 1]
     assert frame["corrected"].isna().all()  # no error counts, no correction

@@ -1,0 +1,144 @@
+"""The report's counts, in a form that adds up across the partitions of a corpus.
+
+Every figure of a report is a count: sentences per article, source and stance, the sentences
+the model is unsure of, who carries each stance. Its text is a handful of sentences per
+source: the surest of each stance, the least sure, the hand-labelled ones. A :class:`Tally`
+of one slice of the classified sentence table holds exactly these, and the tallies of
+disjoint slices merge (:func:`merge`) into the tally of their union, the same as if the
+whole table had been tallied at once. So a corpus of any size is counted a partition at a
+time, and the process that writes the report never holds more than the tallies.
+
+A tally counts what it is given: near-duplicate copies are dropped before tallying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stance.framing import Voice, surest_rows, least_sure_rows, voice_of
+from stance.model import UNSURE_BAND
+
+EVIDENCE_PER_STANCE = 3
+LEAST_SURE_PER_SOURCE = 5
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a report needs of a slice of the classified sentence table.
+
+    ``articles`` has one row per article: ``file``, ``source``, ``sentences``, ``unsure`` and
+    a count per stance. ``voices`` counts the sentences of each stance by ``source`` and
+    ``voice``; ``speakers`` lists each ``source``'s distinct speakers by ``side``. ``evidence``,
+    ``least_sure`` and ``hand`` are sentence rows: each source's surest per stance (with
+    ``stance``), its least sure, and every hand-labelled one.
+    """
+
+    stances: tuple[str, ...]
+    articles: pd.DataFrame
+    voices: pd.DataFrame
+    speakers: pd.DataFrame
+    evidence: pd.DataFrame
+    least_sure: pd.DataFrame
+    hand: pd.DataFrame
+
+    @property
+    def by_source(self) -> pd.DataFrame:
+        """Sentences, unsure sentences and stance counts per source."""
+        return self.articles.groupby("source", sort=True)[["sentences", "unsure", *self.stances]].sum()
+
+    def sentences(self, source: str) -> int:
+        return int(self.articles.loc[self.articles["source"] == source, "sentences"].sum())
+
+    def counts(self, source: str | None = None) -> dict[str, int]:
+        """Sentences carrying each stance, in one source or (``None``) in all."""
+        rows = self.articles if source is None else self.articles[self.articles["source"] == source]
+        return {stance: int(rows[stance].sum()) for stance in self.stances}
+
+    def unsure(self, source: str) -> int:
+        return int(self.articles.loc[self.articles["source"] == source, "unsure"].sum())
+
+    def voices_of(self, source: str) -> dict[str, Voice]:
+        rows = self.voices[self.voices["source"] == source]
+        result = {}
+        for stance in self.stances:
+            mine = rows[rows["stance"] == stance]
+            by_voice = dict(sorted(zip(mine["voice"], mine["sentences"].astype(int))))
+            result[stance] = Voice(stance, sum(by_voice.values()), by_voice)
+        return result
+
+    def speakers_of(self, source: str) -> dict[str, list[str]]:
+        rows = self.speakers[self.speakers["source"] == source]
+        return {side: sorted(group["speaker"]) for side, group in rows.groupby("side", sort=True)}
+
+
+def _unsure(rows: pd.DataFrame, stances: tuple[str, ...], thresholds: dict[str, float]) -> np.ndarray:
+    probabilities = rows[[f"p_{stance}" for stance in stances]].to_numpy(dtype=float)
+    limits = np.array([thresholds[stance] for stance in stances])
+    return (np.abs(probabilities - limits) < UNSURE_BAND).any(axis=1)
+
+
+def tally(table: pd.DataFrame, stances, thresholds: dict[str, float]) -> Tally:
+    """The tally of a classified sentence table (or a slice of one)."""
+    stances = tuple(stances)
+    marked = table.assign(unsure=_unsure(table, stances, thresholds), voice=[voice_of(row) for row in table.itertuples()])
+    articles = (
+        marked.groupby(["file", "source"], sort=True)
+        .agg(sentences=("text", "size"), unsure=("unsure", "sum"), **{stance: (stance, "sum") for stance in stances})
+        .reset_index()
+    )
+    voices = pd.concat(
+        [
+            marked[marked[stance] == 1].groupby(["source", "voice"], sort=True).size().rename("sentences").reset_index()
+            .assign(stance=stance)
+            for stance in stances
+        ],
+        ignore_index=True,
+    )
+    quoted = marked[marked["speaker"] != ""]
+    speakers = pd.DataFrame(
+        {"source": quoted["source"], "side": quoted["speaker_side"].replace("", "unknown"), "speaker": quoted["speaker"]}
+    ).drop_duplicates()
+    hand = marked[marked["hand_labelled"]] if "hand_labelled" in marked else marked.iloc[:0]
+    return _selected(stances, thresholds, articles, voices, speakers, marked, marked, hand)
+
+
+def _selected(stances, thresholds, articles, voices, speakers, evidence_pool, least_pool, hand) -> Tally:
+    """A tally whose sentence rows are cut to what a report shows of each source."""
+    evidence = [
+        surest_rows(rows, stance, EVIDENCE_PER_STANCE).assign(stance=stance)
+        for _, rows in evidence_pool.groupby("source", sort=True)
+        for stance in stances
+    ]
+    least = [
+        least_sure_rows(rows, list(stances), thresholds, LEAST_SURE_PER_SOURCE)
+        for _, rows in least_pool.groupby("source", sort=True)
+    ]
+    columns = list(evidence_pool.columns)
+    return Tally(
+        stances=stances,
+        articles=articles,
+        voices=voices,
+        speakers=speakers,
+        evidence=pd.concat(evidence, ignore_index=True) if evidence else evidence_pool.iloc[:0].assign(stance=""),
+        least_sure=pd.concat(least, ignore_index=True) if least else least_pool.reindex(columns=columns).iloc[:0],
+        hand=hand.reset_index(drop=True),
+    )
+
+
+def merge(tallies: list[Tally], thresholds: dict[str, float]) -> Tally:
+    """The tally of the union of the slices the tallies counted (the slices share no sentence)."""
+    stances = tallies[0].stances
+    articles = pd.concat([t.articles for t in tallies], ignore_index=True).sort_values(["file", "source"], kind="stable")
+    voices = (
+        pd.concat([t.voices for t in tallies], ignore_index=True)
+        .groupby(["source", "voice", "stance"], sort=True)["sentences"].sum().reset_index()
+    )
+    speakers = pd.concat([t.speakers for t in tallies], ignore_index=True).drop_duplicates()
+    # A sentence among the surest of two stances is one row of the pool, not two.
+    evidence = pd.concat([t.evidence.drop(columns="stance") for t in tallies], ignore_index=True).drop_duplicates("id")
+    least = pd.concat([t.least_sure for t in tallies], ignore_index=True)
+    hand = pd.concat([t.hand for t in tallies], ignore_index=True)
+    return _selected(stances, thresholds, articles.reset_index(drop=True), voices, speakers, evidence, least, hand)
