@@ -136,6 +136,10 @@ def build_card(
             "training, sources left out (out of fold)": model.error_counts_,
             "development set": getattr(model, "dev_error_counts_", None),
         },
+        "calibration": {
+            label: {"slope": round(float(row[0]), 4), "intercept": round(float(row[1]), 4)}
+            for label, row in zip(model.labels, model.calibration_)
+        },
         "libraries": _library_versions(),
     }
 
@@ -200,6 +204,14 @@ def card_markdown(card: dict) -> str:
             else []
         ),
         f"- Feature groups: {groups}; {parameters['n_features']} features; meaning weight {parameters['meaning_weight']}",
+        *(
+            [
+                "- Calibration of reports' shares (Platt scaling of out-of-fold probabilities, slope and intercept): "
+                + "; ".join(f"{label} {c['slope']:.2f}, {c['intercept']:.2f}" for label, c in card["calibration"].items())
+            ]
+            if card.get("calibration")
+            else []
+        ),
         *(
             [f"- Encoder: {parameters['encoder']['name']} (sha256 `{parameters['encoder']['sha256'][:16]}…`), not stored in the model file"]
             if parameters.get("encoder")

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stance.framing import Voice, surest_rows, least_sure_rows, voice_of
+from stance.framing import Share, Voice, least_sure_rows, surest_rows, voice_of
 from stance.model import UNSURE_BAND
+from stance.quantify import Calibration, ProbabilitySums, calibrated_difference_interval, calibrated_share, logit
+from stance.stats import REST
 
 EVIDENCE_PER_STANCE = 3
 LEAST_SURE_PER_SOURCE = 5
@@ -29,14 +31,16 @@ LEAST_SURE_PER_SOURCE = 5
 class Tally:
     """What a report needs of a slice of the classified sentence table.
 
-    ``articles`` has one row per article: ``file``, ``source``, ``sentences``, ``unsure`` and
-    a count per stance. ``voices`` counts the sentences of each stance by ``source`` and
+    ``articles`` has one row per article: ``file``, ``source``, ``sentences``, ``unsure``, a
+    count per stance and, with calibrations, the three :class:`ProbabilitySums` per stance
+    (``q_``, ``v_`` and ``g_`` columns). ``voices`` counts the sentences of each stance by ``source`` and
     ``voice``; ``speakers`` lists each ``source``'s distinct speakers by ``side``. ``evidence``,
     ``least_sure`` and ``hand`` are sentence rows: each source's surest per stance (with
     ``stance``), its least sure, and every hand-labelled one.
     """
 
     stances: tuple[str, ...]
+    calibrations: dict[str, Calibration] | None
     articles: pd.DataFrame
     voices: pd.DataFrame
     speakers: pd.DataFrame
@@ -57,6 +61,29 @@ class Tally:
         rows = self.articles if source is None else self.articles[self.articles["source"] == source]
         return {stance: int(rows[stance].sum()) for stance in self.stances}
 
+    def shares(self, source: str | None = None) -> dict[str, Share]:
+        """Each stance's share of one source (or, ``None``, of all), raw and calibrated."""
+        return group_shares(self.summed(source), self.stances, self.calibrations)
+
+    def summed(self, source: str | None = None, leave_out: str | None = None) -> pd.Series:
+        """The ``articles`` columns summed over one source, or all sources but ``leave_out``."""
+        if source is not None:
+            rows = self.articles[self.articles["source"] == source]
+        else:
+            rows = self.articles[self.articles["source"] != leave_out]
+        return rows.drop(columns=["file", "source"]).sum()
+
+    def difference_interval(self, stance: str, source_a: str, source_b: str) -> tuple[float, float]:
+        """95% interval of the calibrated share of ``source_a`` minus that of ``source_b`` (or, for
+        :data:`stance.stats.REST`, of all the other sources together)."""
+        first = self.summed(source_a)
+        second = self.summed(leave_out=source_a) if source_b == REST else self.summed(source_b)
+        return calibrated_difference_interval(
+            (sums_of(first, stance), int(first["sentences"])),
+            (sums_of(second, stance), int(second["sentences"])),
+            self.calibrations[stance],
+        )
+
     def unsure(self, source: str) -> int:
         return int(self.articles.loc[self.articles["source"] == source, "unsure"].sum())
 
@@ -74,19 +101,55 @@ class Tally:
         return {side: sorted(group["speaker"]) for side, group in rows.groupby("side", sort=True)}
 
 
+def group_shares(summed: pd.Series, stances, calibrations: dict[str, Calibration] | None) -> dict[str, Share]:
+    """The shares of a group of articles, from their summed ``articles`` columns."""
+    total = int(summed.get("sentences", 0))
+    return {
+        stance: calibrated_share(
+            int(summed.get(stance, 0)),
+            total,
+            sums_of(summed, stance) if calibrations else None,
+            calibrations.get(stance) if calibrations else None,
+        )
+        for stance in stances
+    }
+
+
+def sums_of(summed: pd.Series, stance: str) -> ProbabilitySums:
+    """One stance's :class:`ProbabilitySums` in summed ``articles`` columns (zero where a group has none)."""
+    return ProbabilitySums(*(float(summed.get(f"{kind}_{stance}", 0.0)) for kind in ("q", "v", "g")))
+
+
+def _calibrated_columns(table: pd.DataFrame, stances, calibrations) -> dict[str, np.ndarray]:
+    columns = {}
+    for stance in stances:
+        probabilities = table[f"p_{stance}"].to_numpy(dtype=float)
+        q = calibrations[stance](probabilities)
+        variance = q * (1 - q)
+        columns |= {f"q_{stance}": q, f"v_{stance}": variance, f"g_{stance}": variance * logit(probabilities)}
+    return columns
+
+
 def _unsure(rows: pd.DataFrame, stances: tuple[str, ...], thresholds: dict[str, float]) -> np.ndarray:
     probabilities = rows[[f"p_{stance}" for stance in stances]].to_numpy(dtype=float)
     limits = np.array([thresholds[stance] for stance in stances])
     return (np.abs(probabilities - limits) < UNSURE_BAND).any(axis=1)
 
 
-def tally(table: pd.DataFrame, stances, thresholds: dict[str, float]) -> Tally:
+def tally(
+    table: pd.DataFrame, stances, thresholds: dict[str, float], calibrations: dict[str, Calibration] | None = None
+) -> Tally:
     """The tally of a classified sentence table (or a slice of one)."""
     stances = tuple(stances)
     marked = table.assign(unsure=_unsure(table, stances, thresholds), voice=[voice_of(row) for row in table.itertuples()])
+    summed = {stance: (stance, "sum") for stance in stances}
+    if calibrations:
+        calibrated = _calibrated_columns(marked, stances, calibrations)
+        marked = marked.assign(**calibrated)
+        summed |= {name: (name, "sum") for name in calibrated}
     articles = (
         marked.groupby(["file", "source"], sort=True)
-        .agg(sentences=("text", "size"), unsure=("unsure", "sum"), **{stance: (stance, "sum") for stance in stances})
+        .agg(sentences=("text", "size"), unsure=("unsure", "sum"), **summed)
         .reset_index()
     )
     voices = pd.concat(
@@ -102,10 +165,10 @@ def tally(table: pd.DataFrame, stances, thresholds: dict[str, float]) -> Tally:
         {"source": quoted["source"], "side": quoted["speaker_side"].replace("", "unknown"), "speaker": quoted["speaker"]}
     ).drop_duplicates()
     hand = marked[marked["hand_labelled"]] if "hand_labelled" in marked else marked.iloc[:0]
-    return _selected(stances, thresholds, articles, voices, speakers, marked, marked, hand)
+    return _selected(stances, calibrations, thresholds, articles, voices, speakers, marked, marked, hand)
 
 
-def _selected(stances, thresholds, articles, voices, speakers, evidence_pool, least_pool, hand) -> Tally:
+def _selected(stances, calibrations, thresholds, articles, voices, speakers, evidence_pool, least_pool, hand) -> Tally:
     """A tally whose sentence rows are cut to what a report shows of each source."""
     evidence = [
         surest_rows(rows, stance, EVIDENCE_PER_STANCE).assign(stance=stance)
@@ -119,6 +182,7 @@ def _selected(stances, thresholds, articles, voices, speakers, evidence_pool, le
     columns = list(evidence_pool.columns)
     return Tally(
         stances=stances,
+        calibrations=calibrations,
         articles=articles,
         voices=voices,
         speakers=speakers,
@@ -141,4 +205,7 @@ def merge(tallies: list[Tally], thresholds: dict[str, float]) -> Tally:
     evidence = pd.concat([t.evidence.drop(columns="stance") for t in tallies], ignore_index=True).drop_duplicates("id")
     least = pd.concat([t.least_sure for t in tallies], ignore_index=True)
     hand = pd.concat([t.hand for t in tallies], ignore_index=True)
-    return _selected(stances, thresholds, articles.reset_index(drop=True), voices, speakers, evidence, least, hand)
+    calibrations = tallies[0].calibrations
+    return _selected(
+        stances, calibrations, thresholds, articles.reset_index(drop=True), voices, speakers, evidence, least, hand
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stance.quantify import Corrected, ErrorCounts, correct, difference_interval
+from stance.quantify import Corrected
 from stance.stats import Comparison, compare_sources, compare_with_rest, format_p, wilson_interval
 
 OWN_VOICE = "own voice"
@@ -117,16 +117,6 @@ def voice_of(row) -> str:
     return UNATTRIBUTED if row.is_quote else OWN_VOICE
 
 
-def shares_of(counts: dict[str, int], total: int, errors: dict[str, ErrorCounts] | None = None) -> dict[str, Share]:
-    """Each stance's share of ``total`` sentences, raw and corrected with the label's error counts."""
-    return {stance: correct(count, total, errors.get(stance) if errors else None) for stance, count in counts.items()}
-
-
-def source_shares(tally, source: str, errors: dict[str, ErrorCounts] | None = None) -> dict[str, Share]:
-    """A source's shares, from a :class:`stance.counts.Tally`."""
-    return shares_of(tally.counts(source), tally.sentences(source), errors)
-
-
 def range_check(tally, source: str, reference: float | None) -> RangeCheck:
     """The share of a source's sentences the model is unsure of, against the training data's share."""
     return RangeCheck(tally.unsure(source), tally.sentences(source), reference)
@@ -196,16 +186,14 @@ def comparisons(tally, sources: list[str]) -> list[Comparison]:
     return compare_sources(counts) if len(sources) <= MAX_PAIRWISE_SOURCES else compare_with_rest(counts)
 
 
-def holds_when_corrected(comparison: Comparison, errors: dict[str, ErrorCounts] | None) -> bool:
+def holds_when_corrected(comparison: Comparison, tally) -> bool:
     """A significant raw difference is a finding only when the corrected shares differ too: the 95%
-    interval of their difference excludes zero. Without error counts the raw test stands alone."""
+    interval of their difference excludes zero. Without a calibration the raw test stands alone."""
     if not comparison.significant:
         return False
-    if not errors or comparison.stance not in errors:
+    if not tally.calibrations or comparison.stance not in tally.calibrations:
         return True
-    low, high = difference_interval(
-        (comparison.count_a, comparison.total_a), (comparison.count_b, comparison.total_b), errors[comparison.stance]
-    )
+    low, high = tally.difference_interval(comparison.stance, comparison.source_a, comparison.source_b)
     return low > 0 or high < 0
 
 

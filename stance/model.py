@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from stance.features import StanceFeatures, as_sentence_frame
 from stance.labels import USER_PROVENANCE
+from stance.quantify import Calibration
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 
@@ -164,6 +165,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             ]
         )
         self.error_counts_ = error_counts(self.labels, Y[scored], out_of_fold[scored] >= self.thresholds_)
+        # Platt scaling of the held-out probabilities: what a report averages to estimate a share.
+        self.calibration_ = np.array(
+            [Calibration.fit(out_of_fold[scored, column], Y[scored, column]).as_array() for column in range(Y.shape[1])]
+        )
         self.unsure_share_ = unsure_share(out_of_fold[scored], self.thresholds_)
         self.features_, self.estimators_ = self._fit_models(frame, Y, weights)
         self.n_sentences_ = len(frame)

@@ -1,20 +1,22 @@
-"""Shares corrected for the classifier's errors (quantification), with intervals that carry the
-uncertainty of the error rates.
+"""Shares corrected for the classifier's errors (quantification), with 95% intervals.
 
-A label the model finds in 5% of sentences is not a 5% share: if the model misses half
-the sentences that carry it (true-positive rate 0.5) and wrongly flags 2% of the others
-(false-positive rate 0.02), the share it implies is (0.05 - 0.02) / (0.5 - 0.02) = 6%.
-This is adjusted classify-and-count (Forman 2008), the correction kept after comparing
-it with calibrated probability averaging (Card & Smith 2018): see ``python -m
-stance.quantify`` and docs/quantification.md.
+A label the model finds in 30% of a source's sentences is not a 30% share: a model trained
+on other outlets is too eager on some labels and too shy on others. The report's correction
+is calibrated probability averaging (Card & Smith 2018): each sentence's probability is
+recalibrated by Platt scaling fitted on the training data's out-of-fold probabilities
+(sources kept whole), and a source's share is the mean of the calibrated probabilities.
+It was kept over adjusted classify-and-count (Forman 2008) after both were compared on
+held-out seed sources, on the development set, and on real seed text for a model trained on
+written sentences (docs/quantification.md); adjusted classify-and-count is still here, for
+that comparison (``python -m stance.quantify_eval``).
 
-The rates come from held-out predictions (out of fold, sources kept whole, or a
-development set), as confusion counts. Those counts are few, so the interval of a
-corrected share is a bootstrap over three things: the true- and false-positive rates
-(Beta posteriors of their counts) and the observed share (the Jeffreys posterior of its
-binomial count, which, unlike resampling the count itself, does not collapse to a point
-when the model finds the label in no sentence). Draws use a fixed seed: a report is the
-same from run to run.
+The interval of a calibrated share carries two uncertainties: that of the two Platt
+parameters (draws from the normal approximation of their fit, the same draws for every
+source, so that a difference between sources is not invented by them) and that of which
+sentences carry the label given their probabilities (a normal draw with the variance
+sum q(1 - q)). A draw moves a share by the parameters' gradient, so it needs only three
+sums per source and label (:class:`ProbabilitySums`), which add up across the partitions
+of a corpus. Draws use a fixed seed: a report is the same from run to run.
 """
 
 from __future__ import annotations
@@ -140,33 +142,123 @@ def correct(count: int, total: int, errors: ErrorCounts | None, seed: int = SEED
     )
 
 
-def difference_interval(
-    a: tuple[int, int], b: tuple[int, int], errors: ErrorCounts, seed: int = SEED
-) -> tuple[float, float]:
-    """95% interval of corrected share a minus corrected share b.
+# -- calibrated probability averaging ---------------------------------------------------------------------
 
-    Both sources are labelled by the same model, so each draw applies one pair of rates to
-    both: the rates' uncertainty scales the difference but does not invent one.
-    """
-    tpr, fpr, uniform = _draws(errors, seed)
-    rng = np.random.default_rng([seed, *a, *b])
-    first = _corrected_draws(_observed_draws(*a, rng, DRAWS), tpr, fpr, uniform)
-    second = _corrected_draws(_observed_draws(*b, rng, DRAWS), tpr, fpr, rng.uniform(0, 1, DRAWS))
-    low, high = np.percentile(first - second, [2.5, 97.5])
+PROBABILITY_FLOOR = 1e-4
+"""Probabilities are kept inside [floor, 1 - floor] before their logit is taken."""
+
+
+def logit(probabilities) -> np.ndarray:
+    p = np.clip(np.asarray(probabilities, dtype=float), PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
+    return np.log(p / (1 - p))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Platt scaling of one label's probabilities, q = 1 / (1 + exp(-(slope * logit(p) + intercept))),
+    with the covariance of the two parameters (the inverse of the fit's Hessian)."""
+
+    slope: float
+    intercept: float
+    covariance: tuple[tuple[float, float], tuple[float, float]]
+
+    @classmethod
+    def fit(cls, probabilities: np.ndarray, truth: np.ndarray) -> Calibration:
+        """The maximum-likelihood Platt fit on held-out probabilities (Newton's method, a light ridge
+        so that a label seen in no held-out sentence, or separated perfectly, still gives finite
+        parameters)."""
+        x = logit(probabilities)
+        y = np.asarray(truth, dtype=float)
+        design = np.column_stack([x, np.ones_like(x)])
+        ridge = np.eye(2) * 1e-3
+        theta = np.array([1.0, 0.0])
+        for _ in range(100):
+            q = 1 / (1 + np.exp(-(design @ theta)))
+            hessian = (design * (q * (1 - q))[:, None]).T @ design + ridge
+            step = np.linalg.solve(hessian, design.T @ (y - q) - ridge @ theta)
+            theta = theta + step
+            if np.abs(step).max() < 1e-10:
+                break
+        q = 1 / (1 + np.exp(-(design @ theta)))
+        covariance = np.linalg.inv((design * (q * (1 - q))[:, None]).T @ design + ridge)
+        return cls(float(theta[0]), float(theta[1]), tuple(map(tuple, covariance.tolist())))
+
+    @classmethod
+    def from_array(cls, row: np.ndarray) -> Calibration:
+        """From the six numbers a model keeps: slope, intercept and the covariance, row by row."""
+        return cls(float(row[0]), float(row[1]), ((float(row[2]), float(row[3])), (float(row[4]), float(row[5]))))
+
+    def as_array(self) -> np.ndarray:
+        return np.array([self.slope, self.intercept, *self.covariance[0], *self.covariance[1]])
+
+    def __call__(self, probabilities) -> np.ndarray:
+        return 1 / (1 + np.exp(-(self.slope * logit(probabilities) + self.intercept)))
+
+
+@dataclass(frozen=True)
+class ProbabilitySums:
+    """What a calibrated share needs of a group of sentences: sums over them of the calibrated
+    probability q, of q(1 - q) (its variance, and its derivative in the intercept), and of
+    q(1 - q) logit(p) (its derivative in the slope). Sums of disjoint groups add."""
+
+    calibrated: float
+    variance: float
+    slope_gradient: float
+
+    @classmethod
+    def of(cls, probabilities: np.ndarray, calibration: Calibration) -> ProbabilitySums:
+        q = calibration(probabilities)
+        variance = q * (1 - q)
+        return cls(float(q.sum()), float(variance.sum()), float((variance * logit(probabilities)).sum()))
+
+
+@lru_cache(maxsize=64)
+def _parameter_draws(calibration: Calibration, seed: int) -> np.ndarray:
+    """Offsets of (slope, intercept) drawn from the normal approximation of their fit, made once per
+    label and report. Read-only."""
+    offsets = np.random.default_rng(seed).multivariate_normal(np.zeros(2), np.array(calibration.covariance), DRAWS)
+    offsets.flags.writeable = False
+    return offsets
+
+
+def _calibrated_draws(sums: ProbabilitySums, total: int, offsets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    moved = sums.calibrated + offsets[:, 0] * sums.slope_gradient + offsets[:, 1] * sums.variance
+    sampled = rng.standard_normal(len(offsets)) * np.sqrt(sums.variance)
+    return np.clip((moved + sampled) / total, 0.0, 1.0)
+
+
+def calibrated_share(
+    count: int, total: int, sums: ProbabilitySums | None, calibration: Calibration | None, seed: int = SEED
+) -> Corrected:
+    """The raw share of ``count`` of ``total`` sentences with its Wilson interval, and the mean
+    calibrated probability with its 95% interval; without a calibration, only the raw share."""
+    low, high = wilson_interval(count, total)
+    if calibration is None or sums is None or total == 0:
+        return Corrected(count, total, low, high, None, None, None)
+    point = min(max(sums.calibrated / total, 0.0), 1.0)
+    rng = np.random.default_rng([seed, count, total])
+    draws = _calibrated_draws(sums, total, _parameter_draws(calibration, seed), rng)
+    corrected_low, corrected_high = np.percentile(draws, [2.5, 97.5])
+    return Corrected(
+        count, total, low, high, point, float(min(point, corrected_low)), float(max(point, corrected_high))
+    )
+
+
+def calibrated_difference_interval(
+    a: tuple[ProbabilitySums, int], b: tuple[ProbabilitySums, int], calibration: Calibration, seed: int = SEED
+) -> tuple[float, float]:
+    """95% interval of calibrated share a minus calibrated share b: one set of parameter draws for both
+    (they move both shares alike), independent draws of which sentences carry the label."""
+    offsets = _parameter_draws(calibration, seed)
+    rng = np.random.default_rng([seed, a[1], b[1]])
+    difference = _calibrated_draws(*a, offsets, rng) - _calibrated_draws(*b, offsets, rng)
+    low, high = np.percentile(difference, [2.5, 97.5])
     return float(low), float(high)
 
 
-def error_counts_of(model) -> tuple[dict[str, ErrorCounts] | None, str | None]:
-    """The error counts a report corrects with, and where they were measured.
-
-    A development set, when the model carries its counts, is preferred to the training
-    data's out-of-fold predictions: it was labelled apart from the training data.
-    """
-    for attribute, where in (
-        ("dev_error_counts_", "the development set"),
-        ("error_counts_", "the training data, out of fold with sources kept whole"),
-    ):
-        counts = getattr(model, attribute, None)
-        if counts:
-            return {label: ErrorCounts.of(value) for label, value in counts.items()}, where
-    return None, None
+def calibrations_of(model) -> dict[str, Calibration] | None:
+    """The model's calibration per label, or None for a model trained before it kept one."""
+    kept = getattr(model, "calibration_", None)
+    if kept is None:
+        return None
+    return {label: Calibration.from_array(row) for label, row in zip(model.labels, kept)}

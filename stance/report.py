@@ -38,15 +38,13 @@ from stance.framing import (
     holds_when_corrected,
     least_sure,
     range_check,
-    shares_of,
-    source_shares,
     summarise,
     voice_name,
 )
 from stance.labels import parse_labels, read_labelled
 from stance.near_duplicates import DuplicateGroup, near_duplicates
 from stance.persist import load_model
-from stance.quantify import error_counts_of
+from stance.quantify import calibrations_of
 from stance.schema import Schema
 from stance.stats import REST
 from stance.sentences import sentence_table
@@ -57,6 +55,8 @@ MAX_FINDINGS = 30
 """Findings listed on the page; all of them are in differences.csv."""
 MAX_SHOWN_SOURCES = 40
 """Sources detailed in the report (the largest, by sentences counted); every source is in the CSV files."""
+CALIBRATED_ON = "the training data's out-of-fold probabilities (sources kept whole)"
+"""Where the calibration behind every corrected share was fitted."""
 SENTENCE_COLUMNS_OUT = ["id", "source", "file", "paragraph", "sentence", "text", "is_quote", "speaker", "speaker_side"]
 
 
@@ -80,7 +80,7 @@ class Report:
     thresholds: dict[str, float]
     trust: list[str]
     correction: str | None
-    errors: dict | None
+    calibrations: dict | None
     pooled: dict[str, Share]
     duplicates: list[DuplicateGroup]
     n_duplicate_sentences: int
@@ -182,6 +182,7 @@ def count_parts(
     """
     stances = list(model.labels)
     thresholds = dict(zip(stances, map(float, model.thresholds_)))
+    calibrations = calibrations_of(model)
     lookup = hand_label_lookup(corpus, stances)
     copy_of = {copy: group.kept for group in duplicates for copy in group.copies}
     columns = sentence_columns(stances, lookup is not None)
@@ -194,7 +195,7 @@ def count_parts(
             part.reindex(columns=columns).to_csv(handle, header=not tallies, index=False, lineterminator="\n")
             counted = part[part["duplicate_of"] == ""]
             copies += len(part) - len(counted)
-            tallies.append(tally(counted, stances, thresholds))
+            tallies.append(tally(counted, stances, thresholds, calibrations))
     return Counted(merge(tallies, thresholds), duplicates, copies, lookup is not None)
 
 
@@ -277,7 +278,8 @@ def analyse(corpus: Corpus, model, counted: Counted, card: dict | None = None) -
     display, definitions = _display_names(schema, stances)
     side_names = dict(schema.side_names or {}) if schema else {}
     thresholds = dict(zip(stances, map(float, model.thresholds_)))
-    errors, measured_on = error_counts_of(model)
+    calibrations = counted.tally.calibrations
+    measured_on = CALIBRATED_ON if calibrations else None
     reference = getattr(model, "unsure_share_", None)
     infos = source_infos(corpus)
     sources = list(infos)
@@ -294,7 +296,7 @@ def analyse(corpus: Corpus, model, counted: Counted, card: dict | None = None) -
             headline=info.headline,
             published=info.published,
             n_sentences=tally.sentences(source),
-            shares=source_shares(tally, source, errors),
+            shares=tally.shares(source),
             voices=tally.voices_of(source),
             speakers_by_side=tally.speakers_of(source),
         )
@@ -313,7 +315,7 @@ def analyse(corpus: Corpus, model, counted: Counted, card: dict | None = None) -
     tests = comparisons(tally, [f.source for f in framings if f.n_sentences])
     raw_significant = [c for c in tests if c.significant]
     kept = sorted(
-        (c for c in raw_significant if holds_when_corrected(c, errors)), key=lambda c: (c.p_adjusted, c.stance, c.source_a)
+        (c for c in raw_significant if holds_when_corrected(c, tally)), key=lambda c: (c.p_adjusted, c.stance, c.source_a)
     )
     corrected = {framing.source: framing.shares for framing in framings}
     n_sentences = int(tally.articles["sentences"].sum())
@@ -333,8 +335,8 @@ def analyse(corpus: Corpus, model, counted: Counted, card: dict | None = None) -
         thresholds=thresholds,
         trust=trust_statements(card, sources, measured_on, display),
         correction=measured_on,
-        errors=errors,
-        pooled=shares_of(tally.counts(), n_sentences, errors),
+        calibrations=calibrations,
+        pooled=tally.shares(),
         duplicates=counted.duplicates,
         n_duplicate_sentences=counted.duplicate_sentences,
         reference_unsure=reference,

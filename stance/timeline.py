@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from stance.corpus import Corpus
-from stance.framing import ALL_SOURCES, shares_of
+from stance.counts import group_shares
+from stance.framing import ALL_SOURCES
 
 MIN_SPAN_DAYS = 28
 MAX_OUTLET_LINES = 4
@@ -65,17 +66,17 @@ def article_periods(published: dict[str, str]) -> tuple[str, dict[str, str]] | N
     return "month", {file: f"{day.year}-{day.month:02d}" for file, (day, _) in parsed.items()}
 
 
-def timeline_frame(articles: pd.DataFrame, stances: list[str], errors) -> pd.DataFrame:
-    """Rows of over_time.csv from per-article counts (``source``, ``period``, ``sentences``, a count per stance)."""
+def timeline_frame(articles: pd.DataFrame, stances: list[str], calibrations) -> pd.DataFrame:
+    """Rows of over_time.csv from per-article counts (a tally's ``articles`` with a ``period``)."""
     rows = []
-    pooled = articles.groupby("period", sort=True)[["sentences", *stances]].sum()
-    by_source = articles.groupby(["source", "period"], sort=True)[["sentences", *stances]].sum()
-    groups = [((ALL_SOURCES, period), counts) for period, counts in pooled.iterrows()]
+    columns = [column for column in articles.columns if column not in ("file", "source", "period")]
+    pooled = articles.groupby("period", sort=True)[columns].sum()
+    by_source = articles.groupby(["source", "period"], sort=True)[columns].sum()
+    groups = [((ALL_SOURCES, period), summed) for period, summed in pooled.iterrows()]
     groups += list(by_source.iterrows())
-    for (source, period), counts in groups:
-        total = int(counts["sentences"])
-        shares = shares_of({stance: int(counts[stance]) for stance in stances}, total, errors)
-        for stance, share in shares.items():
+    for (source, period), summed in groups:
+        total = int(summed["sentences"])
+        for stance, share in group_shares(summed, stances, calibrations).items():
             rows.append({"source": source, "period": period, "label": stance, "sentences": total, **share.columns()})
     return pd.DataFrame(rows)
 
@@ -106,7 +107,7 @@ def draw_timeline(report, articles: pd.DataFrame, corpus: Corpus, folder: Path) 
         return None
     unit, periods_of = found
     dated = articles[articles["file"].isin(list(periods_of))]
-    frame = timeline_frame(dated.assign(period=dated["file"].map(periods_of)), report.stances, report.errors)
+    frame = timeline_frame(dated.assign(period=dated["file"].map(periods_of)), report.stances, report.calibrations)
     pooled = frame[frame["source"] == ALL_SOURCES]
     periods = sorted(pooled["period"].unique())
     outlets = _outlets_over_time(frame, report)

@@ -86,12 +86,12 @@ def trust_statements(
         )
     if corrected_with:
         statements.append(
-            f"Shares are corrected for the model's errors, with its true- and false-positive rates measured on "
-            f"{corrected_with}; each interval includes the uncertainty of those rates."
+            "Shares are corrected for the model's errors: each is the mean of the sentences' probabilities, "
+            f"recalibrated on {corrected_with}; each interval includes the uncertainty of that calibration."
         )
     else:
         statements.append(
-            "The model carries no measured error rates (it predates them: retrain it), so shares are the model's raw "
+            "The model carries no calibration (it predates one: retrain it), so shares are the model's raw "
             "counts, not corrected for what it misses or wrongly finds."
         )
     return statements

@@ -19,11 +19,10 @@ from stance.framing import (
     holds_when_corrected,
     least_sure,
     range_check,
-    source_shares,
     summarise,
 )
 from stance.counts import Tally, tally
-from stance.quantify import ErrorCounts
+from stance.quantify import Calibration
 from stance.stats import Comparison, wilson_interval
 
 STANCES = ["blames_seoul", "pro_extension", "blames_us"]
@@ -81,8 +80,12 @@ def table() -> pd.DataFrame:
     return sentence_table(alpha_rows() + beta_rows())
 
 
-def tally_of(table: pd.DataFrame, thresholds: dict[str, float] | None = None) -> Tally:
-    return tally(table, STANCES, thresholds or dict.fromkeys(STANCES, 0.5))
+def tally_of(table: pd.DataFrame, thresholds: dict[str, float] | None = None, calibrations=None) -> Tally:
+    return tally(table, STANCES, thresholds or dict.fromkeys(STANCES, 0.5), calibrations)
+
+
+IDENTITY = Calibration(1.0, 0.0, ((1e-4, 0.0), (0.0, 1e-4)))
+"""A calibration that leaves probabilities as they are, known to within a hundredth."""
 
 
 def framing_of(table: pd.DataFrame, source: str, outlet: str) -> SourceFraming:
@@ -92,7 +95,7 @@ def framing_of(table: pd.DataFrame, source: str, outlet: str) -> SourceFraming:
         headline="",
         published="",
         n_sentences=int((table["source"] == source).sum()),
-        shares=source_shares(tally_of(table), source),
+        shares=tally_of(table).shares(source),
         voices=tally_of(table).voices_of(source),
         speakers_by_side=tally_of(table).speakers_of(source),
     )
@@ -107,7 +110,7 @@ def framing_of(table: pd.DataFrame, source: str, outlet: str) -> SourceFraming:
      ("beta", "blames_seoul", 0, 4)],
 )
 def test_source_shares_count_the_sources_own_sentences_only(table, source, stance, count, total):
-    share = source_shares(tally_of(table), source)[stance]
+    share = tally_of(table).shares(source)[stance]
     assert (share.count, share.total) == (count, total)
     assert share.share == pytest.approx(count / total)
     assert (share.low, share.high) == pytest.approx(wilson_interval(count, total))
@@ -115,7 +118,7 @@ def test_source_shares_count_the_sources_own_sentences_only(table, source, stanc
 
 
 def test_share_of_a_source_with_no_sentences_is_zero_not_a_division_error(table):
-    share = source_shares(tally_of(table), "nobody")["blames_seoul"]
+    share = tally_of(table).shares("nobody")["blames_seoul"]
     assert (share.count, share.total, share.share, share.low, share.high) == (0, 0, 0.0, 0.0, 0.0)
 
 
@@ -287,9 +290,8 @@ def test_summary_describes_only_the_two_most_carried_stances():
 
 
 def test_summary_names_sides_by_their_display_names_and_gives_the_corrected_share(table):
-    errors = {stance: ErrorCounts(tp=8, fn=2, fp=5, tn=85) for stance in STANCES}
     framing = framing_of(table, "alpha", "Alpha Times")
-    framing.shares = source_shares(tally_of(table), "alpha", errors)
+    framing.shares = tally_of(table, calibrations=dict.fromkeys(STANCES, IDENTITY)).shares("alpha")
     summary = summarise(framing, DISPLAY, {"japan": "Japan"}.get)
     assert "most (3) are from Japan speakers" in summary
     corrected = framing.shares["blames_seoul"]
@@ -299,28 +301,40 @@ def test_summary_names_sides_by_their_display_names_and_gives_the_corrected_shar
 # -- corrected shares, findings and the range check ---------------------------------------------------------------
 
 
-def test_source_shares_with_error_counts_carry_a_corrected_share_inside_its_interval(table):
-    errors = {stance: ErrorCounts(tp=5, fn=5, fp=2, tn=90) for stance in STANCES}
-    share = source_shares(tally_of(table), "alpha", errors)["blames_seoul"]
-    # Observed 0.4 with tpr 6/12 and fpr 3/94: (0.4 - 0.032) / (0.5 - 0.032), more than the raw 40%.
-    assert share.corrected == pytest.approx((0.4 - 3 / 94) / (6 / 12 - 3 / 94))
+def test_with_a_calibration_the_corrected_share_is_the_mean_calibrated_probability(table):
+    alpha = table[table["source"] == "alpha"]
+    share = tally_of(table, calibrations=dict.fromkeys(STANCES, IDENTITY)).shares("alpha")["blames_seoul"]
+    assert share.corrected == pytest.approx(alpha["p_blames_seoul"].mean(), abs=1e-6)
     assert share.corrected_low <= share.corrected <= share.corrected_high
     assert (share.count, share.total) == (4, 10)
+    eager = Calibration(1.0, 2.0, IDENTITY.covariance)  # a model that is too shy: calibration raises every share
+    assert tally_of(table, calibrations=dict.fromkeys(STANCES, eager)).shares("alpha")["blames_seoul"].corrected > share.corrected
+
+
+def twelve_against_two() -> pd.DataFrame:
+    rows = [{"id": f"a-{i}", "source": "a", "text": "x", "blames_seoul": int(i < 12), "p_blames_seoul": 0.9 if i < 12 else 0.1}
+            for i in range(40)]
+    rows += [{"id": f"b-{i}", "source": "b", "text": "x", "blames_seoul": int(i < 2), "p_blames_seoul": 0.9 if i < 2 else 0.1}
+             for i in range(40)]
+    return sentence_table(rows)
 
 
 def test_a_significant_raw_difference_that_the_correction_erases_is_not_a_finding():
-    # 12 of 40 against 2 of 40 passes Fisher's test and holds for a model that rarely flags the label
-    # wrongly; but a model with a false-positive rate near 0.3 finds 30% anywhere: both corrected shares
-    # sit at zero.
-    comparison = Comparison("x", "a", "b", 12, 40, 2, 40, p_value=0.001, p_adjusted=0.004)
-    assert holds_when_corrected(comparison, {"x": ErrorCounts(tp=40, fn=10, fp=3, tn=97)})
-    assert not holds_when_corrected(comparison, {"x": ErrorCounts(tp=45, fn=5, fp=300, tn=700)})
+    # 12 of 40 against 2 of 40 passes Fisher's test and holds for a calibration that keeps the
+    # probabilities apart; one that maps every probability near zero (a label the held-out data never
+    # carried) erases it: both corrected shares sit at zero.
+    comparison = Comparison("blames_seoul", "a", "b", 12, 40, 2, 40, p_value=0.001, p_adjusted=0.004)
+    table = twelve_against_two()
+    assert holds_when_corrected(comparison, tally_of(table, calibrations=dict.fromkeys(STANCES, IDENTITY)))
+    flat = Calibration(0.0, -8.0, IDENTITY.covariance)
+    assert not holds_when_corrected(comparison, tally_of(table, calibrations=dict.fromkeys(STANCES, flat)))
 
 
-def test_a_difference_without_error_counts_stands_on_the_raw_test():
-    comparison = Comparison("x", "a", "b", 12, 40, 2, 40, p_value=0.001, p_adjusted=0.004)
-    assert holds_when_corrected(comparison, None)
-    assert not holds_when_corrected(Comparison("x", "a", "b", 3, 40, 2, 40, 0.9, 0.9), None)
+def test_a_difference_without_a_calibration_stands_on_the_raw_test():
+    comparison = Comparison("blames_seoul", "a", "b", 12, 40, 2, 40, p_value=0.001, p_adjusted=0.004)
+    uncalibrated = tally_of(twelve_against_two())
+    assert holds_when_corrected(comparison, uncalibrated)
+    assert not holds_when_corrected(Comparison("blames_seoul", "a", "b", 3, 40, 2, 40, 0.9, 0.9), uncalibrated)
 
 
 def test_range_check_counts_sentences_near_a_threshold_and_flags_a_source_well_above_the_training_share():

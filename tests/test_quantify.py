@@ -1,12 +1,23 @@
-"""stance.quantify: corrected shares recover a known prevalence from synthetic predictions with known
-error rates, and their intervals cover the truth at about the nominal rate."""
+"""stance.quantify: corrected shares recover a known prevalence from synthetic predictions (with known
+error rates for the adjusted count, with a known calibration for the calibrated mean, the report's
+estimator), and their intervals cover the truth at about the nominal rate."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from stance.quantify import ErrorCounts, adjusted_share, correct, difference_interval, error_counts_of
+from stance.quantify import (
+    Calibration,
+    ErrorCounts,
+    ProbabilitySums,
+    adjusted_share,
+    calibrated_difference_interval,
+    calibrated_share,
+    calibrations_of,
+    correct,
+    logit,
+)
 
 
 def simulate(rng, prevalence: float, n: int, tpr: float, fpr: float, calibration: int):
@@ -79,41 +90,95 @@ def test_the_same_inputs_give_the_same_interval():
     assert correct(7, 40, errors) == correct(7, 40, errors)
 
 
-def test_difference_interval_excludes_zero_only_for_a_real_difference():
-    errors = ErrorCounts(tp=15, fn=5, fp=6, tn=120)
-    assert difference_interval((30, 60), (2, 60), errors)[0] > 0
-    low, high = difference_interval((10, 60), (9, 60), errors)
-    assert low < 0 < high
 
 
-class WithCounts:
-    error_counts_ = {"x": {"tp": 3, "fn": 1, "fp": 2, "tn": 10}}
+# -- calibrated probability averaging (the report's estimator) ----------------------------------------------
+
+SLOPE, INTERCEPT = 1.5, -0.8
+"""The true link of the synthetic model: P(label | score p) = 1 / (1 + exp(-(1.5 logit(p) - 0.8)))."""
 
 
-class WithDevCounts(WithCounts):
-    dev_error_counts_ = {"x": {"tp": 7, "fn": 1, "fp": 1, "tn": 30}}
+def scored_sentences(rng, n: int, centre: float):
+    """``n`` sentences whose score logits are normal around ``centre``, and labels drawn by the true link."""
+    x = rng.normal(centre, 1.5, n)
+    scores = 1 / (1 + np.exp(-x))
+    truth = rng.random(n) < 1 / (1 + np.exp(-(SLOPE * x + INTERCEPT)))
+    return scores, truth
 
 
-class WithoutDevCounts(WithCounts):
-    dev_error_counts_ = None
+def test_calibration_recovers_the_link_of_synthetic_scores():
+    scores, truth = scored_sentences(np.random.default_rng(0), 20_000, 0.0)
+    fitted = Calibration.fit(scores, truth)
+    assert fitted.slope == pytest.approx(SLOPE, abs=0.08)
+    assert fitted.intercept == pytest.approx(INTERCEPT, abs=0.08)
+    assert np.array(fitted.covariance)[0, 0] < 1e-3  # 20,000 sentences pin the slope down
 
 
-class WithoutCounts:
-    pass
+def test_calibration_of_a_label_never_seen_is_finite_and_low():
+    fitted = Calibration.fit(np.linspace(0.01, 0.9, 200), np.zeros(200))
+    assert np.isfinite([fitted.slope, fitted.intercept]).all()
+    assert fitted(np.array([0.5])).item() < 0.05
 
 
-@pytest.mark.parametrize(
-    "model, tp, where",
-    [
-        (WithCounts(), 3, "the training data, out of fold with sources kept whole"),
-        (WithDevCounts(), 7, "the development set"),
-        (WithoutDevCounts(), 3, "the training data, out of fold with sources kept whole"),
-    ],
-)
-def test_error_counts_prefer_the_development_set(model, tp, where):
-    counts, found = error_counts_of(model)
-    assert counts["x"].tp == tp and found == where
+def test_calibrated_share_recovers_a_known_prevalence_the_raw_share_misses():
+    rng = np.random.default_rng(1)
+    calibration = Calibration.fit(*scored_sentences(rng, 1_000, 0.0))
+    scores, truth = scored_sentences(rng, 5_000, -1.0)  # a source the model scores lower than its training data
+    count = int((scores >= 0.3).sum())  # a threshold tuned for recall: the raw count runs high
+    share = calibrated_share(count, len(scores), ProbabilitySums.of(scores, calibration), calibration)
+    assert share.share - truth.mean() > 0.05
+    assert share.corrected == pytest.approx(truth.mean(), abs=0.02)
+    assert share.corrected_low <= truth.mean() <= share.corrected_high
 
 
-def test_a_model_without_error_counts_has_none():
-    assert error_counts_of(WithoutCounts()) == (None, None)
+@pytest.mark.parametrize("centre, n", [(-2.0, 40), (-1.0, 200), (0.5, 60), (1.5, 1_000)])
+def test_calibrated_interval_covers_the_true_share_at_about_the_nominal_rate(centre, n):
+    rng = np.random.default_rng(2)
+    covered = 0
+    for run in range(300):
+        calibration = Calibration.fit(*scored_sentences(rng, 300, 0.0))
+        scores, truth = scored_sentences(rng, n, centre)
+        share = calibrated_share(int((scores >= 0.5).sum()), n, ProbabilitySums.of(scores, calibration), calibration, seed=run)
+        covered += share.corrected_low <= truth.mean() <= share.corrected_high
+    assert 0.90 <= covered / 300 <= 0.995
+
+
+def test_without_a_calibration_only_the_raw_share_is_given():
+    share = calibrated_share(5, 50, None, None)
+    assert (share.corrected, share.corrected_low, share.corrected_high) == (None, None, None)
+    assert share.share == 0.1
+
+
+def test_probability_sums_of_two_groups_add_up_to_those_of_both():
+    rng = np.random.default_rng(3)
+    calibration = Calibration.fit(*scored_sentences(rng, 500, 0.0))
+    scores = rng.random(300)
+    first, second, both = (ProbabilitySums.of(part, calibration) for part in (scores[:120], scores[120:], scores))
+    assert first.calibrated + second.calibrated == pytest.approx(both.calibrated)
+    assert first.variance + second.variance == pytest.approx(both.variance)
+    assert first.slope_gradient + second.slope_gradient == pytest.approx(both.slope_gradient)
+
+
+def test_calibrated_difference_interval_excludes_zero_only_for_a_real_difference():
+    rng = np.random.default_rng(4)
+    calibration = Calibration.fit(*scored_sentences(rng, 1_000, 0.0))
+    high, low, alike = (scored_sentences(rng, 200, centre)[0] for centre in (1.0, -1.5, 1.05))
+    sums = {name: (ProbabilitySums.of(s, calibration), len(s)) for name, s in (("high", high), ("low", low), ("alike", alike))}
+    assert calibrated_difference_interval(sums["high"], sums["low"], calibration)[0] > 0
+    lower, upper = calibrated_difference_interval(sums["high"], sums["alike"], calibration)
+    assert lower < 0 < upper
+
+
+def test_a_fitted_model_keeps_a_calibration_per_label_and_an_old_model_none(tiny_model):
+    calibrations = calibrations_of(tiny_model)
+    assert set(calibrations) == set(tiny_model.labels)
+    assert all(np.isfinite(c.as_array()).all() for c in calibrations.values())
+
+    class Older:
+        labels = ("x",)
+
+    assert calibrations_of(Older()) is None
+
+
+def test_logit_is_finite_at_zero_and_one():
+    assert np.isfinite(logit(np.array([0.0, 1.0]))).all()

@@ -345,7 +345,7 @@ def test_the_trust_statements_say_where_each_figure_was_measured(report_dir, mod
         assert expected in text
         assert "leaving out each of its 3 real training sources in turn (s0, s1, s2;" in text
         assert "None of this corpus's sources was in the model's training data" in text
-        assert "measured on the training data, out of fold with sources kept whole" in text
+        assert "recalibrated on the training data's out-of-fold probabilities (sources kept whole)" in text
     assert "outlets it never saw" not in index
 
 

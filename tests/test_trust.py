@@ -58,13 +58,13 @@ def test_a_corpus_mixing_seen_and_new_sources_says_which_is_which():
 
 def test_a_development_set_score_is_given_as_measured_there():
     card = CARD | {"development": {"macro_f1": 0.55, "sentences": 300}}
-    text = joined(trust_statements(card, ["d"], "the development set"))
+    text = joined(trust_statements(card, ["d"], "the out-of-fold probabilities"))
     assert "Measured on the development set (300 sentences), labelled apart from the training data" in text
     assert "macro-F1 0.55" in text
-    assert "rates measured on the development set" in text
+    assert "recalibrated on the out-of-fold probabilities" in text
 
 
-def test_without_error_counts_the_shares_are_said_to_be_raw():
+def test_without_a_calibration_the_shares_are_said_to_be_raw():
     assert "shares are the model's raw counts" in joined(trust_statements(CARD, ["a"], None))
 
 
