@@ -138,9 +138,8 @@ def learning_curve_chart(sentences: list[float], scores: list[float], png_path: 
 
 
 def adaptation_chart(points, png_path: Path) -> None:
-    """Macro-F1 on a new corpus against the number of its sentences added to training (each part of it
-    scored by a model given labels from the other parts),
-    one line per way of picking them (``AdaptationPoint`` values), as a PNG."""
+    """Macro-F1 on a new corpus against the number of its sentences added to training, one line per
+    way of picking them, as a PNG. ``points`` are :class:`stance.evaluate.AdaptationPoint` values."""
     figure = Figure(figsize=(5.5, 3.6), layout="constrained")
     axes = figure.subplots()
     for strategy, style in (("suggest", {"color": INK, "marker": "o"}), ("random", {"color": "#7a7a7a", "marker": "s", "linestyle": "--"})):

@@ -241,7 +241,7 @@ def train(
     ] = False,
     dev: Annotated[
         Optional[Path],
-        typer.Option("--dev", metavar="FILE", help="Development set: scored in the card, its error counts kept for reports."),
+        typer.Option("--dev", metavar="FILE", help="Development set: scored, with its error counts, in the card."),
     ] = None,
     schema: SchemaOption = None,
     speakers: SpeakersOption = None,

@@ -39,6 +39,10 @@ class CorpusWarning(UserWarning):
     """Something about the corpus is odd but not fatal (articles without a manifest row)."""
 
 
+ARTICLES_PER_BATCH = 200
+"""Articles classified and counted at a time by a report: enough that the per-batch work costs
+little, few enough that a batch's sentence table stays small."""
+
 @dataclass(frozen=True)
 class Article:
     """One article's raw text and what the manifest says about it."""
@@ -182,6 +186,12 @@ class Corpus:
         """The same corpus limited to some of its articles: what one partition of a distributed
         run needs, without the manifest rows of all the others."""
         return replace(self, files=tuple(file_names), manifest={name: self.manifest[name] for name in file_names if name in self.manifest})
+
+    def batches(self, size: int | None = None) -> list[Corpus]:
+        """The corpus in batches of ``size`` articles (default :data:`ARTICLES_PER_BATCH`), in file
+        order: what a report classifies and counts at a time, in one process or on a cluster."""
+        size = size or ARTICLES_PER_BATCH
+        return [self.only(self.files[start : start + size]) for start in range(0, len(self.files), size)]
 
     def article(self, file_name: str) -> Article:
         """One article with its manifest details (a partition of a distributed run)."""

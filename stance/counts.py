@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stance.framing import Share, Voice, least_sure_rows, surest_rows, voice_of
+from stance.framing import SENTENCE_KEY, Share, Voice, least_sure_rows, speaking_voices, surest_rows
 from stance.model import UNSURE_BAND
 from stance.quantify import Calibration, ProbabilitySums, calibrated_difference_interval, calibrated_share, logit
 from stance.stats import REST
@@ -33,13 +33,15 @@ class Tally:
 
     ``articles`` has one row per article: ``file``, ``source``, ``sentences``, ``unsure``, a
     count per stance and, with calibrations, the three :class:`ProbabilitySums` per stance
-    (``q_``, ``v_`` and ``g_`` columns). ``voices`` counts the sentences of each stance by ``source`` and
-    ``voice``; ``speakers`` lists each ``source``'s distinct speakers by ``side``. ``evidence``,
-    ``least_sure`` and ``hand`` are sentence rows: each source's surest per stance (with
-    ``stance``), its least sure, and every hand-labelled one.
+    (``q_``, ``v_`` and ``g_`` columns). ``voices`` counts the sentences of each stance by
+    ``source`` and ``voice``; ``speakers`` lists each ``source``'s distinct speakers by ``side``.
+    ``evidence``, ``least_sure`` and ``hand`` are sentence rows: each source's surest per stance
+    (with ``stance``), its least sure, and every hand-labelled one. ``thresholds`` and
+    ``calibrations`` are the model's, with which the slice was tallied.
     """
 
     stances: tuple[str, ...]
+    thresholds: dict[str, float]
     calibrations: dict[str, Calibration] | None
     articles: pd.DataFrame
     voices: pd.DataFrame
@@ -53,39 +55,35 @@ class Tally:
         """Sentences, unsure sentences and stance counts per source."""
         return self.articles.groupby("source", sort=True)[["sentences", "unsure", *self.stances]].sum()
 
-    def sentences(self, source: str) -> int:
-        return int(self.articles.loc[self.articles["source"] == source, "sentences"].sum())
-
-    def counts(self, source: str | None = None) -> dict[str, int]:
-        """Sentences carrying each stance, in one source or (``None``) in all."""
+    def summed(self, source: str | None = None) -> pd.Series:
+        """The ``articles`` columns summed over one source, or (``None``) over all of them."""
         rows = self.articles if source is None else self.articles[self.articles["source"] == source]
-        return {stance: int(rows[stance].sum()) for stance in self.stances}
+        return rows.drop(columns=["file", "source"]).sum()
+
+    def summed_except(self, source: str) -> pd.Series:
+        """The ``articles`` columns summed over every source but one."""
+        return self.articles[self.articles["source"] != source].drop(columns=["file", "source"]).sum()
+
+    def sentences(self, source: str) -> int:
+        return int(self.summed(source)["sentences"])
+
+    def unsure(self, source: str) -> int:
+        return int(self.summed(source)["unsure"])
 
     def shares(self, source: str | None = None) -> dict[str, Share]:
         """Each stance's share of one source (or, ``None``, of all), raw and calibrated."""
         return group_shares(self.summed(source), self.stances, self.calibrations)
 
-    def summed(self, source: str | None = None, leave_out: str | None = None) -> pd.Series:
-        """The ``articles`` columns summed over one source, or all sources but ``leave_out``."""
-        if source is not None:
-            rows = self.articles[self.articles["source"] == source]
-        else:
-            rows = self.articles[self.articles["source"] != leave_out]
-        return rows.drop(columns=["file", "source"]).sum()
-
     def difference_interval(self, stance: str, source_a: str, source_b: str) -> tuple[float, float]:
         """95% interval of the calibrated share of ``source_a`` minus that of ``source_b`` (or, for
         :data:`stance.stats.REST`, of all the other sources together)."""
         first = self.summed(source_a)
-        second = self.summed(leave_out=source_a) if source_b == REST else self.summed(source_b)
+        second = self.summed_except(source_a) if source_b == REST else self.summed(source_b)
         return calibrated_difference_interval(
             (sums_of(first, stance), int(first["sentences"])),
             (sums_of(second, stance), int(second["sentences"])),
             self.calibrations[stance],
         )
-
-    def unsure(self, source: str) -> int:
-        return int(self.articles.loc[self.articles["source"] == source, "unsure"].sum())
 
     def voices_of(self, source: str) -> dict[str, Voice]:
         rows = self.voices[self.voices["source"] == source]
@@ -141,15 +139,15 @@ def tally(
 ) -> Tally:
     """The tally of a classified sentence table (or a slice of one)."""
     stances = tuple(stances)
-    marked = table.assign(unsure=_unsure(table, stances, thresholds), voice=[voice_of(row) for row in table.itertuples()])
-    summed = {stance: (stance, "sum") for stance in stances}
+    marked = table.assign(unsure=_unsure(table, stances, thresholds), voice=speaking_voices(table))
+    aggregations = {stance: (stance, "sum") for stance in stances}
     if calibrations:
         calibrated = _calibrated_columns(marked, stances, calibrations)
         marked = marked.assign(**calibrated)
-        summed |= {name: (name, "sum") for name in calibrated}
+        aggregations |= {name: (name, "sum") for name in calibrated}
     articles = (
         marked.groupby(["file", "source"], sort=True)
-        .agg(sentences=("text", "size"), unsure=("unsure", "sum"), **summed)
+        .agg(sentences=("text", "size"), unsure=("unsure", "sum"), **aggregations)
         .reset_index()
     )
     voices = pd.concat(
@@ -164,48 +162,62 @@ def tally(
     speakers = pd.DataFrame(
         {"source": quoted["source"], "side": quoted["speaker_side"].replace("", "unknown"), "speaker": quoted["speaker"]}
     ).drop_duplicates()
-    hand = marked[marked["hand_labelled"]] if "hand_labelled" in marked else marked.iloc[:0]
-    return _selected(stances, calibrations, thresholds, articles, voices, speakers, marked, marked, hand)
+    shown = marked[[column for column in _shown_columns(stances) if column in marked]]
+    hand = shown[shown["hand_labelled"]] if "hand_labelled" in shown else shown.iloc[:0]
+    parts = _Parts(stances, dict(thresholds), calibrations)
+    return parts.selected(articles, voices, speakers, shown, shown, hand)
 
 
-def _selected(stances, calibrations, thresholds, articles, voices, speakers, evidence_pool, least_pool, hand) -> Tally:
-    """A tally whose sentence rows are cut to what a report shows of each source."""
-    evidence = [
-        surest_rows(rows, stance, EVIDENCE_PER_STANCE).assign(stance=stance)
-        for _, rows in evidence_pool.groupby("source", sort=True)
-        for stance in stances
-    ]
-    least = [
-        least_sure_rows(rows, list(stances), thresholds, LEAST_SURE_PER_SOURCE)
-        for _, rows in least_pool.groupby("source", sort=True)
-    ]
-    columns = list(evidence_pool.columns)
-    return Tally(
-        stances=stances,
-        calibrations=calibrations,
-        articles=articles,
-        voices=voices,
-        speakers=speakers,
-        evidence=pd.concat(evidence, ignore_index=True) if evidence else evidence_pool.iloc[:0].assign(stance=""),
-        least_sure=pd.concat(least, ignore_index=True) if least else least_pool.reindex(columns=columns).iloc[:0],
-        hand=hand.reset_index(drop=True),
-    )
+def _shown_columns(stances) -> list[str]:
+    """The columns a report shows of a sentence, or needs to pick it."""
+    place = ["id", "source", *SENTENCE_KEY, "text", "speaker", "speaker_side", "labels"]
+    hand = ["hand_labels", "hand_labelled", *(f"hand_{stance}" for stance in stances)]
+    return place + list(stances) + [f"p_{stance}" for stance in stances] + hand
 
 
-def merge(tallies: list[Tally], thresholds: dict[str, float]) -> Tally:
-    """The tally of the union of the slices the tallies counted (the slices share no sentence)."""
-    stances = tallies[0].stances
-    articles = pd.concat([t.articles for t in tallies], ignore_index=True).sort_values(["file", "source"], kind="stable")
+@dataclass(frozen=True)
+class _Parts:
+    """What the tallies of one report share: they can be merged only when these agree."""
+
+    stances: tuple[str, ...]
+    thresholds: dict[str, float]
+    calibrations: dict[str, Calibration] | None
+
+    def selected(self, articles, voices, speakers, evidence_pool, least_pool, hand) -> Tally:
+        """A tally whose sentence rows are cut to what a report shows of each source."""
+        evidence = [surest_rows(evidence_pool, stance, EVIDENCE_PER_STANCE).assign(stance=stance) for stance in self.stances]
+        return Tally(
+            stances=self.stances,
+            thresholds=self.thresholds,
+            calibrations=self.calibrations,
+            articles=articles,
+            voices=voices,
+            speakers=speakers,
+            evidence=pd.concat(evidence, ignore_index=True),
+            least_sure=least_sure_rows(least_pool, list(self.stances), self.thresholds, LEAST_SURE_PER_SOURCE),
+            hand=hand.reset_index(drop=True),
+        )
+
+
+def merge(tallies: list[Tally]) -> Tally:
+    """The tally of the union of the slices the tallies counted (no sentence is in two slices; an
+    article may be split between them)."""
+    if not tallies:
+        raise ValueError("merge needs at least one tally")
+    first = tallies[0]
+    parts = _Parts(first.stances, first.thresholds, first.calibrations)
+    for other in tallies[1:]:
+        if _Parts(other.stances, other.thresholds, other.calibrations) != parts:
+            raise ValueError("tallies made with different labels, thresholds or calibrations cannot be merged")
+    articles = pd.concat([t.articles for t in tallies], ignore_index=True).groupby(["file", "source"], sort=True).sum()
     voices = (
         pd.concat([t.voices for t in tallies], ignore_index=True)
         .groupby(["source", "voice", "stance"], sort=True)["sentences"].sum().reset_index()
     )
     speakers = pd.concat([t.speakers for t in tallies], ignore_index=True).drop_duplicates()
     # A sentence among the surest of two stances is one row of the pool, not two.
-    evidence = pd.concat([t.evidence.drop(columns="stance") for t in tallies], ignore_index=True).drop_duplicates("id")
+    evidence = pd.concat([t.evidence.drop(columns="stance") for t in tallies], ignore_index=True)
+    evidence = evidence.drop_duplicates([key for key in ("source", *SENTENCE_KEY, "id") if key in evidence])
     least = pd.concat([t.least_sure for t in tallies], ignore_index=True)
     hand = pd.concat([t.hand for t in tallies], ignore_index=True)
-    calibrations = tallies[0].calibrations
-    return _selected(
-        stances, calibrations, thresholds, articles.reset_index(drop=True), voices, speakers, evidence, least, hand
-    )
+    return parts.selected(articles.reset_index(), voices, speakers, evidence, least, hand)

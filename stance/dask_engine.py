@@ -27,9 +27,6 @@ from stance.tables import detect_format, folder_files
 DASK_HINT = 'the dask engine needs the optional extra: pip install "stance[dask]"'
 LOCAL_WORKERS = 2
 BLOCKSIZE = "8MB"
-ARTICLES_PER_PARTITION = 200
-"""Articles classified per task of a corpus report: enough that scheduling costs little, few
-enough that a partition's sentence table stays small."""
 
 _WORKER_MODELS: dict[str, object] = {}
 """Models loaded in this process, by path: on a worker, the model is read once, not per partition."""
@@ -159,18 +156,17 @@ def classify_and_store(part: Corpus, model_path: str, path: str) -> dict[str, np
 def classify_on_cluster(
     corpus: Corpus, model_path: Path | str, folder: Path, scheduler: str | None = None
 ) -> tuple[list[Path], dict[str, np.ndarray]]:
-    """Classify the corpus on a cluster, a batch of articles per task, each task storing its sentence
+    """Classify the corpus on a cluster, a batch of articles per task (:meth:`Corpus.batches`), each storing its sentence
     table as a Parquet file in ``folder`` (workers of a remote cluster must see it); return the files,
     in the corpus's order, and every article's near-duplicate signature.
 
     Each task carries only its own articles' manifest rows (with the story files), so the task
     graph grows with the corpus, not with its square, and no process holds the whole table.
     """
-    _dask()
+    _dask()  # without the extra, say how to install it before anything starts
     corpus = replace(corpus, folder=corpus.folder.resolve())
     model_path = str(Path(model_path).resolve())
-    starts = range(0, len(corpus.files), ARTICLES_PER_PARTITION)
-    parts = [corpus.only(corpus.files[start : start + ARTICLES_PER_PARTITION]) for start in starts]
+    parts = corpus.batches()
     paths = [Path(folder).resolve() / f"part-{index:05d}.parquet" for index in range(len(parts))]
     signatures: dict[str, np.ndarray] = {}
     with dask_client(scheduler) as client:

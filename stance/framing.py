@@ -110,11 +110,11 @@ class SourceFraming:
     disagreements: pd.DataFrame | None = None
 
 
-def voice_of(row) -> str:
-    """Who speaks a sentence: its speaker's side, else an unattributed quotation or the outlet's own voice."""
-    if row.speaker_side:
-        return row.speaker_side
-    return UNATTRIBUTED if row.is_quote else OWN_VOICE
+def speaking_voices(rows: pd.DataFrame) -> np.ndarray:
+    """Who speaks each sentence: its speaker's side, else an unattributed quotation or the outlet's own voice."""
+    sides = rows["speaker_side"].fillna("").astype(str).to_numpy()
+    quoted = rows["is_quote"].fillna(False).astype(bool).to_numpy()
+    return np.where(sides != "", sides, np.where(quoted, UNATTRIBUTED, OWN_VOICE))
 
 
 def range_check(tally, source: str, reference: float | None) -> RangeCheck:
@@ -122,10 +122,21 @@ def range_check(tally, source: str, reference: float | None) -> RangeCheck:
     return RangeCheck(tally.unsure(source), tally.sentences(source), reference)
 
 
+SENTENCE_KEY = ("file", "paragraph", "sentence")
+"""What tells one sentence from another: ids repeat across the articles of one source."""
+
+
+def _tie_keys(rows: pd.DataFrame) -> list[str]:
+    """Ties go by id, then by place in the corpus, so that any slicing of a table picks the same rows."""
+    return ["id", *(key for key in SENTENCE_KEY if key in rows)]
+
+
 def surest_rows(rows: pd.DataFrame, stance: str, top: int) -> pd.DataFrame:
-    """The ``top`` sentences the model gives the stance with the highest probability (ties by id)."""
+    """Each source's ``top`` sentences that the model gives the stance with the highest probability."""
     carrying = rows[rows[stance] == 1]
-    return carrying.sort_values([f"p_{stance}", "id"], ascending=[False, True]).head(top)
+    keys = _tie_keys(carrying)
+    ordered = carrying.sort_values(["source", f"p_{stance}", *keys], ascending=[True, False] + [True] * len(keys))
+    return ordered.groupby("source", sort=False).head(top)
 
 
 def evidence(table: pd.DataFrame, source: str, stance: str, top: int = 3) -> list[Evidence]:
@@ -135,13 +146,13 @@ def evidence(table: pd.DataFrame, source: str, stance: str, top: int = 3) -> lis
 
 
 def least_sure_rows(rows: pd.DataFrame, stances: list[str], thresholds: dict[str, float], top: int) -> pd.DataFrame:
-    """The ``top`` sentences whose probability for some stance lies closest to its threshold, with that
-    stance (``closest_stance``) and the distance (``margin``)."""
+    """Each source's ``top`` sentences whose probability for some stance lies closest to its threshold,
+    with that stance (``closest_stance``) and the distance (``margin``)."""
     if rows.empty:
         return rows.assign(closest_stance="", margin=0.0)
-    margins = np.column_stack([np.abs(rows[f"p_{stance}"] - thresholds[stance]) for stance in stances])
-    marked = rows.assign(closest_stance=[stances[i] for i in margins.argmin(axis=1)], margin=margins.min(axis=1))
-    return marked.sort_values(["margin", "id"]).head(top)
+    margins = np.column_stack([np.abs(rows[f"p_{stance}"].to_numpy(dtype=float) - thresholds[stance]) for stance in stances])
+    marked = rows.assign(closest_stance=np.asarray(stances)[margins.argmin(axis=1)], margin=margins.min(axis=1))
+    return marked.sort_values(["source", "margin", *_tie_keys(marked)]).groupby("source", sort=False).head(top)
 
 
 def least_sure(

@@ -44,9 +44,9 @@ def best_threshold(
 def error_counts(labels, Y_true: np.ndarray, Y_predicted: np.ndarray) -> dict[str, dict[str, int]]:
     """Per label, the confusion counts (tp, fn, fp, tn) of held-out predictions.
 
-    A report corrects its shares with them (a label the model misses half the time is
-    found in half the sentences that carry it), so they must come from sentences the
-    predicting model did not see: out of fold, sources kept whole.
+    The card shows them, to say where the model errs; like every estimate of its errors
+    they must come from sentences the predicting model did not see: out of fold, sources
+    kept whole, or a development set.
     """
     counts = {}
     for column, label in enumerate(labels):
@@ -165,9 +165,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             ]
         )
         self.error_counts_ = error_counts(self.labels, Y[scored], out_of_fold[scored] >= self.thresholds_)
-        # Platt scaling of the held-out probabilities: what a report averages to estimate a share.
+        # Platt scaling of the held-out probabilities, what a report averages to estimate a share:
+        # weighted as the fits are, its uncertainty clustered by source.
+        sources = None if groups is None else np.asarray(groups)[scored]
         self.calibration_ = np.array(
-            [Calibration.fit(out_of_fold[scored, column], Y[scored, column]).as_array() for column in range(Y.shape[1])]
+            [
+                Calibration.fit(out_of_fold[scored, column], Y[scored, column], weights[scored], sources).as_array()
+                for column in range(Y.shape[1])
+            ]
         )
         self.unsure_share_ = unsure_share(out_of_fold[scored], self.thresholds_)
         self.features_, self.estimators_ = self._fit_models(frame, Y, weights)

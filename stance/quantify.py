@@ -5,61 +5,33 @@ on other outlets is too eager on some labels and too shy on others. The report's
 is calibrated probability averaging (Card & Smith 2018): each sentence's probability is
 recalibrated by Platt scaling fitted on the training data's out-of-fold probabilities
 (sources kept whole), and a source's share is the mean of the calibrated probabilities.
-It was kept over adjusted classify-and-count (Forman 2008) after both were compared on
+It was kept over adjusted classify-and-count (Forman 2008) after the two were compared on
 held-out seed sources, on the development set, and on real seed text for a model trained on
-written sentences (docs/quantification.md); adjusted classify-and-count is still here, for
-that comparison (``python -m stance.quantify_eval``).
+written sentences (docs/quantification.md, ``python -m stance.quantify_eval``).
 
 The interval of a calibrated share carries two uncertainties: that of the two Platt
-parameters (draws from the normal approximation of their fit, the same draws for every
-source, so that a difference between sources is not invented by them) and that of which
-sentences carry the label given their probabilities (a normal draw with the variance
-sum q(1 - q)). A draw moves a share by the parameters' gradient, so it needs only three
-sums per source and label (:class:`ProbabilitySums`), which add up across the partitions
-of a corpus. Draws use a fixed seed: a report is the same from run to run.
+parameters (their covariance, clustered by source: sentences of one outlet do not err
+independently) and that of which sentences carry the label given their probabilities
+(variance sum q(1 - q)). The first enters through the share's gradient in the parameters
+(the delta method), so a share needs only three sums per source and label
+(:class:`ProbabilitySums`), which add up across the partitions of a corpus.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from stance.stats import wilson_interval
+from stance.stats import Z_95, wilson_interval
 
-DRAWS = 4000
-SEED = 20191122
-MIN_SEPARATION = 0.05
-"""Below this gap between true- and false-positive rate a label's predictions say almost
-nothing about its prevalence: the correction is not made."""
-
-
-@dataclass(frozen=True)
-class ErrorCounts:
-    """One label's confusion counts on held-out sentences."""
-
-    tp: int
-    fn: int
-    fp: int
-    tn: int
-
-    @classmethod
-    def of(cls, counts: dict[str, int]) -> ErrorCounts:
-        return cls(int(counts["tp"]), int(counts["fn"]), int(counts["fp"]), int(counts["tn"]))
-
-    @property
-    def tpr(self) -> float:
-        """True-positive rate, the posterior mean under a uniform prior (defined with no positive)."""
-        return (self.tp + 1) / (self.tp + self.fn + 2)
-
-    @property
-    def fpr(self) -> float:
-        return (self.fp + 1) / (self.fp + self.tn + 2)
-
-    def draw_rates(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Plausible (tpr, fpr) pairs given these counts: Beta(successes + 1, failures + 1) each."""
-        return rng.beta(self.tp + 1, self.fn + 1, size), rng.beta(self.fp + 1, self.tn + 1, size)
+PROBABILITY_FLOOR = 1e-4
+"""Probabilities are kept inside [floor, 1 - floor] before their logit is taken."""
+MIN_CALIBRATION_POSITIVES = 5
+"""A label seen in fewer held-out sentences than this is not calibrated: its Platt fit would rest on
+two or three sentences, and the linear approximation of its uncertainty would understate it."""
+RIDGE = 1e-3
+"""A light ridge on the Platt parameters: a label separated perfectly still gets finite ones."""
 
 
 @dataclass(frozen=True)
@@ -95,104 +67,84 @@ class Corrected:
         }
 
 
-def adjusted_share(observed, tpr, fpr):
-    """Forman's adjusted count: the prevalence that would give the observed share, clipped to [0, 1]."""
-    return np.clip((np.asarray(observed) - fpr) / (np.asarray(tpr) - fpr), 0.0, 1.0)
-
-
-def _observed_draws(count: int, total: int, rng: np.random.Generator, size: int) -> np.ndarray:
-    return rng.beta(count + 0.5, total - count + 0.5, size)
-
-
-@lru_cache(maxsize=64)
-def _draws(errors: ErrorCounts, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The rate draws and the uniform draws of one label, made once per report: a corpus of a thousand
-    sources corrects thousands of shares with the same four labels' counts. Read-only."""
-    rng = np.random.default_rng(seed)
-    tpr, fpr = errors.draw_rates(rng, DRAWS)
-    uniform = rng.uniform(0, 1, DRAWS)
-    for values in (tpr, fpr, uniform):
-        values.flags.writeable = False
-    return tpr, fpr, uniform
-
-
-def _corrected_draws(observed: np.ndarray, tpr: np.ndarray, fpr: np.ndarray, uniform: np.ndarray) -> np.ndarray:
-    """Adjusted shares of each draw; a draw whose rates cannot separate the label says nothing (uniform)."""
-    informative = (tpr - fpr) >= MIN_SEPARATION
-    safe_tpr = np.where(informative, tpr, fpr + 1.0)
-    return np.where(informative, adjusted_share(observed, safe_tpr, fpr), uniform)
-
-
-def correct(count: int, total: int, errors: ErrorCounts | None, seed: int = SEED) -> Corrected:
-    """The raw share of ``count`` of ``total`` sentences with its Wilson interval, and the
-    corrected share with its 95% percentile interval.
-
-    Without error counts, or with rates that cannot separate the label, only the raw share is given.
-    """
-    low, high = wilson_interval(count, total)
-    if errors is None or total == 0 or errors.tpr - errors.fpr < MIN_SEPARATION:
-        return Corrected(count, total, low, high, None, None, None)
-    tpr, fpr, uniform = _draws(errors, seed)
-    rng = np.random.default_rng([seed, count, total])
-    draws = _corrected_draws(_observed_draws(count, total, rng, DRAWS), tpr, fpr, uniform)
-    point = float(adjusted_share(count / total, errors.tpr, errors.fpr))
-    corrected_low, corrected_high = np.percentile(draws, [2.5, 97.5])
-    return Corrected(
-        count, total, low, high, point, float(min(point, corrected_low)), float(max(point, corrected_high))
-    )
-
-
-# -- calibrated probability averaging ---------------------------------------------------------------------
-
-PROBABILITY_FLOOR = 1e-4
-"""Probabilities are kept inside [floor, 1 - floor] before their logit is taken."""
-
-
 def logit(probabilities) -> np.ndarray:
     p = np.clip(np.asarray(probabilities, dtype=float), PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
     return np.log(p / (1 - p))
 
 
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(values, -50, 50)))
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Platt scaling of one label's probabilities, q = 1 / (1 + exp(-(slope * logit(p) + intercept))),
-    with the covariance of the two parameters (the inverse of the fit's Hessian)."""
+    with the covariance of the two parameters and the (weighted) number of held-out positives."""
 
     slope: float
     intercept: float
     covariance: tuple[tuple[float, float], tuple[float, float]]
+    positives: float
 
     @classmethod
-    def fit(cls, probabilities: np.ndarray, truth: np.ndarray) -> Calibration:
-        """The maximum-likelihood Platt fit on held-out probabilities (Newton's method, a light ridge
-        so that a label seen in no held-out sentence, or separated perfectly, still gives finite
-        parameters)."""
-        x = logit(probabilities)
-        y = np.asarray(truth, dtype=float)
+    def fit(cls, probabilities, truth, weights=None, groups=None) -> Calibration:
+        """The (weighted) maximum-likelihood Platt fit on held-out probabilities, by damped Newton steps.
+
+        The covariance is the sandwich estimate clustered by ``groups`` (a sentence's source):
+        sentences of one outlet share its style, so they do not count as independent evidence of
+        how the model errs there. Without groups every sentence is its own cluster.
+        """
+        x, y = logit(probabilities), np.asarray(truth, dtype=float)
+        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
         design = np.column_stack([x, np.ones_like(x)])
-        ridge = np.eye(2) * 1e-3
+        ridge = np.eye(2) * RIDGE
+
+        def loss(theta: np.ndarray) -> float:
+            z = design @ theta
+            return float(np.sum(w * (np.logaddexp(0, z) - y * z)) + 0.5 * theta @ ridge @ theta)
+
         theta = np.array([1.0, 0.0])
         for _ in range(100):
-            q = 1 / (1 + np.exp(-(design @ theta)))
-            hessian = (design * (q * (1 - q))[:, None]).T @ design + ridge
-            step = np.linalg.solve(hessian, design.T @ (y - q) - ridge @ theta)
-            theta = theta + step
-            if np.abs(step).max() < 1e-10:
+            q = _sigmoid(design @ theta)
+            hessian = (design * (w * q * (1 - q))[:, None]).T @ design + ridge
+            step = np.linalg.solve(hessian, design.T @ (w * (y - q)) - ridge @ theta)
+            size = 1.0
+            while loss(theta + size * step) > loss(theta) + 1e-12 and size > 1e-6:
+                size /= 2
+            theta = theta + size * step
+            if np.abs(size * step).max() < 1e-9:
                 break
-        q = 1 / (1 + np.exp(-(design @ theta)))
-        covariance = np.linalg.inv((design * (q * (1 - q))[:, None]).T @ design + ridge)
-        return cls(float(theta[0]), float(theta[1]), tuple(map(tuple, covariance.tolist())))
+        q = _sigmoid(design @ theta)
+        bread = np.linalg.inv((design * (w * q * (1 - q))[:, None]).T @ design + ridge)
+        scores = design * (w * (y - q))[:, None]
+        clusters = np.arange(len(x)) if groups is None else np.unique(np.asarray(groups), return_inverse=True)[1]
+        summed = np.zeros((clusters.max() + 1 if len(x) else 0, 2))
+        np.add.at(summed, clusters, scores)
+        covariance = bread @ (summed.T @ summed) @ bread
+        return cls(float(theta[0]), float(theta[1]), tuple(map(tuple, covariance.tolist())), float(w[y == 1].sum()))
 
     @classmethod
     def from_array(cls, row: np.ndarray) -> Calibration:
-        """From the six numbers a model keeps: slope, intercept and the covariance, row by row."""
-        return cls(float(row[0]), float(row[1]), ((float(row[2]), float(row[3])), (float(row[4]), float(row[5]))))
+        """From the seven numbers a model keeps (:meth:`as_array`)."""
+        return cls(
+            float(row[0]), float(row[1]), ((float(row[2]), float(row[3])), (float(row[4]), float(row[5]))), float(row[6])
+        )
 
     def as_array(self) -> np.ndarray:
-        return np.array([self.slope, self.intercept, *self.covariance[0], *self.covariance[1]])
+        """Slope, intercept, the covariance row by row, and the held-out positives."""
+        return np.array([self.slope, self.intercept, *self.covariance[0], *self.covariance[1], self.positives])
+
+    @property
+    def usable(self) -> bool:
+        return self.positives >= MIN_CALIBRATION_POSITIVES
 
     def __call__(self, probabilities) -> np.ndarray:
-        return 1 / (1 + np.exp(-(self.slope * logit(probabilities) + self.intercept)))
+        return _sigmoid(self.slope * logit(probabilities) + self.intercept)
+
+    def parameter_variance(self, slope_gradient: float, intercept_gradient: float) -> float:
+        """Variance of a quantity with these gradients in (slope, intercept), from the parameters' covariance."""
+        gradient = np.array([slope_gradient, intercept_gradient])
+        return float(max(gradient @ np.array(self.covariance) @ gradient, 0.0))
 
 
 @dataclass(frozen=True)
@@ -212,48 +164,33 @@ class ProbabilitySums:
         return cls(float(q.sum()), float(variance.sum()), float((variance * logit(probabilities)).sum()))
 
 
-@lru_cache(maxsize=64)
-def _parameter_draws(calibration: Calibration, seed: int) -> np.ndarray:
-    """Offsets of (slope, intercept) drawn from the normal approximation of their fit, made once per
-    label and report. Read-only."""
-    offsets = np.random.default_rng(seed).multivariate_normal(np.zeros(2), np.array(calibration.covariance), DRAWS)
-    offsets.flags.writeable = False
-    return offsets
-
-
-def _calibrated_draws(sums: ProbabilitySums, total: int, offsets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    moved = sums.calibrated + offsets[:, 0] * sums.slope_gradient + offsets[:, 1] * sums.variance
-    sampled = rng.standard_normal(len(offsets)) * np.sqrt(sums.variance)
-    return np.clip((moved + sampled) / total, 0.0, 1.0)
-
-
-def calibrated_share(
-    count: int, total: int, sums: ProbabilitySums | None, calibration: Calibration | None, seed: int = SEED
-) -> Corrected:
+def calibrated_share(count: int, total: int, sums: ProbabilitySums | None, calibration: Calibration | None) -> Corrected:
     """The raw share of ``count`` of ``total`` sentences with its Wilson interval, and the mean
-    calibrated probability with its 95% interval; without a calibration, only the raw share."""
+    calibrated probability with its 95% interval; without a usable calibration, only the raw share."""
     low, high = wilson_interval(count, total)
-    if calibration is None or sums is None or total == 0:
+    if calibration is None or sums is None or total == 0 or not calibration.usable:
         return Corrected(count, total, low, high, None, None, None)
-    point = min(max(sums.calibrated / total, 0.0), 1.0)
-    rng = np.random.default_rng([seed, count, total])
-    draws = _calibrated_draws(sums, total, _parameter_draws(calibration, seed), rng)
-    corrected_low, corrected_high = np.percentile(draws, [2.5, 97.5])
-    return Corrected(
-        count, total, low, high, point, float(min(point, corrected_low)), float(max(point, corrected_high))
-    )
+    point = sums.calibrated / total
+    spread = Z_95 * np.sqrt(calibration.parameter_variance(sums.slope_gradient, sums.variance) + sums.variance) / total
+    return Corrected(count, total, low, high, point, max(point - spread, 0.0), min(point + spread, 1.0))
 
 
 def calibrated_difference_interval(
-    a: tuple[ProbabilitySums, int], b: tuple[ProbabilitySums, int], calibration: Calibration, seed: int = SEED
+    a: tuple[ProbabilitySums, int], b: tuple[ProbabilitySums, int], calibration: Calibration
 ) -> tuple[float, float]:
-    """95% interval of calibrated share a minus calibrated share b: one set of parameter draws for both
-    (they move both shares alike), independent draws of which sentences carry the label."""
-    offsets = _parameter_draws(calibration, seed)
-    rng = np.random.default_rng([seed, a[1], b[1]])
-    difference = _calibrated_draws(*a, offsets, rng) - _calibrated_draws(*b, offsets, rng)
-    low, high = np.percentile(difference, [2.5, 97.5])
-    return float(low), float(high)
+    """95% interval of calibrated share a minus calibrated share b. The parameters move both shares
+    alike, so their uncertainty enters through the difference of the two gradients; which sentences
+    carry the label is independent between the sources. An empty source gives no evidence: (-1, 1)."""
+    (first, n_first), (second, n_second) = a, b
+    if n_first == 0 or n_second == 0 or not calibration.usable:
+        return -1.0, 1.0
+    difference = first.calibrated / n_first - second.calibrated / n_second
+    parameters = calibration.parameter_variance(
+        first.slope_gradient / n_first - second.slope_gradient / n_second,
+        first.variance / n_first - second.variance / n_second,
+    )
+    spread = Z_95 * np.sqrt(parameters + first.variance / n_first**2 + second.variance / n_second**2)
+    return difference - spread, difference + spread
 
 
 def calibrations_of(model) -> dict[str, Calibration] | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +27,97 @@ import pandas as pd
 from sklearn.base import clone
 
 from stance.labels import LabelledSentences, read_labelled
-from stance.quantify import ErrorCounts, ProbabilitySums, adjusted_share, calibrated_share, calibrations_of, correct
+from stance.quantify import Corrected, ProbabilitySums, calibrated_share, calibrations_of
+from stance.stats import wilson_interval
 from stance.training import load_training_set, stance_model
 
 METHODS = ("cc", "acc", "pcc", "pcc_calibrated")
+
+# -- adjusted classify-and-count, the estimator the calibrated mean is compared with -------------------------
+
+DRAWS = 4000
+SEED = 20191122
+MIN_SEPARATION = 0.05
+"""Below this gap between true- and false-positive rate a label's predictions say almost
+nothing about its prevalence: the correction is not made."""
+
+
+@dataclass(frozen=True)
+class ErrorCounts:
+    """One label's confusion counts on held-out sentences."""
+
+    tp: int
+    fn: int
+    fp: int
+    tn: int
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> ErrorCounts:
+        return cls(int(counts["tp"]), int(counts["fn"]), int(counts["fp"]), int(counts["tn"]))
+
+    @property
+    def tpr(self) -> float:
+        """True-positive rate, the posterior mean under a uniform prior (defined with no positive)."""
+        return (self.tp + 1) / (self.tp + self.fn + 2)
+
+    @property
+    def fpr(self) -> float:
+        return (self.fp + 1) / (self.fp + self.tn + 2)
+
+    def draw_rates(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Plausible (tpr, fpr) pairs given these counts: Beta(successes + 1, failures + 1) each."""
+        return rng.beta(self.tp + 1, self.fn + 1, size), rng.beta(self.fp + 1, self.tn + 1, size)
+
+
+def adjusted_share(observed, tpr, fpr):
+    """Forman's adjusted count: the prevalence that would give the observed share, clipped to [0, 1]."""
+    return np.clip((np.asarray(observed) - fpr) / (np.asarray(tpr) - fpr), 0.0, 1.0)
+
+
+def _observed_draws(count: int, total: int, rng: np.random.Generator, size: int) -> np.ndarray:
+    return rng.beta(count + 0.5, total - count + 0.5, size)
+
+
+@lru_cache(maxsize=64)
+def _draws(errors: ErrorCounts, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rate draws and the uniform draws of one label, made once per report: a corpus of a thousand
+    sources corrects thousands of shares with the same four labels' counts. Read-only."""
+    rng = np.random.default_rng(seed)
+    tpr, fpr = errors.draw_rates(rng, DRAWS)
+    uniform = rng.uniform(0, 1, DRAWS)
+    for values in (tpr, fpr, uniform):
+        values.flags.writeable = False
+    return tpr, fpr, uniform
+
+
+def _corrected_draws(observed: np.ndarray, tpr: np.ndarray, fpr: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Adjusted shares of each draw; a draw whose rates cannot separate the label says nothing (uniform)."""
+    informative = (tpr - fpr) >= MIN_SEPARATION
+    safe_tpr = np.where(informative, tpr, fpr + 1.0)
+    return np.where(informative, adjusted_share(observed, safe_tpr, fpr), uniform)
+
+
+def correct(count: int, total: int, errors: ErrorCounts | None, seed: int = SEED) -> Corrected:
+    """The raw share of ``count`` of ``total`` sentences with its Wilson interval, and the
+    corrected share with its 95% percentile interval.
+
+    Without error counts, or with rates that cannot separate the label, only the raw share is given.
+    """
+    low, high = wilson_interval(count, total)
+    if errors is None or total == 0 or errors.tpr - errors.fpr < MIN_SEPARATION:
+        return Corrected(count, total, low, high, None, None, None)
+    tpr, fpr, uniform = _draws(errors, seed)
+    rng = np.random.default_rng([seed, count, total])
+    draws = _corrected_draws(_observed_draws(count, total, rng, DRAWS), tpr, fpr, uniform)
+    point = float(adjusted_share(count / total, errors.tpr, errors.fpr))
+    corrected_low, corrected_high = np.percentile(draws, [2.5, 97.5])
+    return Corrected(
+        count, total, low, high, point, float(min(point, corrected_low)), float(max(point, corrected_high))
+    )
+
+
+# -- calibrated probability averaging ---------------------------------------------------------------------
+
 
 
 def _subset(data: LabelledSentences, mask: np.ndarray) -> LabelledSentences:
@@ -58,11 +146,12 @@ def _estimates(model, test: LabelledSentences, held_out: str) -> list[dict]:
                 "cc": observed,
                 "acc": float(adjusted_share(observed, errors.tpr, errors.fpr)),
                 "pcc": float(probabilities[:, j].mean()),
-                "pcc_calibrated": calibrated.corrected,
+                # The mean even where the report would not correct (too few held-out positives).
+                "pcc_calibrated": float(calibration(probabilities[:, j]).mean()),
                 "acc_low": adjusted.corrected_low,
                 "acc_high": adjusted.corrected_high,
-                "pcc_calibrated_low": calibrated.corrected_low,
-                "pcc_calibrated_high": calibrated.corrected_high,
+                "pcc_calibrated_low": calibrated.corrected_low if calibration.usable else np.nan,
+                "pcc_calibrated_high": calibrated.corrected_high if calibration.usable else np.nan,
             }
         )
     return rows

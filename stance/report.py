@@ -42,7 +42,7 @@ from stance.framing import (
     voice_name,
 )
 from stance.labels import parse_labels, read_labelled
-from stance.near_duplicates import DuplicateGroup, near_duplicates
+from stance.near_duplicates import DuplicateGroup, article_signatures, duplicate_groups, near_duplicates
 from stance.persist import load_model
 from stance.quantify import calibrations_of
 from stance.schema import Schema
@@ -196,14 +196,13 @@ def count_parts(
             counted = part[part["duplicate_of"] == ""]
             copies += len(part) - len(counted)
             tallies.append(tally(counted, stances, thresholds, calibrations))
-    return Counted(merge(tallies, thresholds), duplicates, copies, lookup is not None)
+    return Counted(merge(tallies), duplicates, copies, lookup is not None)
 
 
 def count_on_cluster(corpus: Corpus, model, model_path: Path | str, sentences_csv: Path, scheduler: str | None) -> Counted:
     """Classify the corpus on a Dask cluster (:mod:`stance.dask_engine`), then count its stored parts
     here, one at a time; the parts are removed afterwards."""
     from stance.dask_engine import classify_on_cluster
-    from stance.near_duplicates import duplicate_groups
 
     folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=sentences_csv.parent))
     try:
@@ -215,10 +214,29 @@ def count_on_cluster(corpus: Corpus, model, model_path: Path | str, sentences_cs
 
 
 def count_locally(corpus: Corpus, model, sentences_csv: Path) -> Counted:
-    """Classify and count the corpus in this process."""
-    table = classify_table(sentence_table(corpus), model).reset_index(drop=True)
-    duplicates = near_duplicates(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict())
-    return count_parts([table], duplicates, corpus, model, sentences_csv)
+    """Classify and count the corpus in this process, a batch of articles at a time.
+
+    A corpus of one batch is counted as it is classified; a larger one is classified batch by
+    batch into temporary files beside ``sentences.csv`` (near-duplicates can be told only once
+    every article is signed), which are then counted one at a time, as on a cluster.
+    """
+    batches = corpus.batches()
+    if len(batches) == 1:
+        table = classify_table(sentence_table(corpus), model).reset_index(drop=True)
+        duplicates = near_duplicates(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict())
+        return count_parts([table], duplicates, corpus, model, sentences_csv)
+    folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=sentences_csv.parent))
+    try:
+        paths, signatures = [], {}
+        for index, batch in enumerate(batches):
+            table = classify_table(sentence_table(batch), model)
+            signatures.update(article_signatures(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict()))
+            paths.append(folder / f"part-{index:05d}.pickle")
+            table.to_pickle(paths[-1])  # read back by this process only
+        parts = (pd.read_pickle(path) for path in paths)
+        return count_parts(parts, duplicate_groups(signatures), corpus, model, sentences_csv)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)

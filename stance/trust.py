@@ -87,7 +87,8 @@ def trust_statements(
     if corrected_with:
         statements.append(
             "Shares are corrected for the model's errors: each is the mean of the sentences' probabilities, "
-            f"recalibrated on {corrected_with}; each interval includes the uncertainty of that calibration."
+            f"recalibrated on {corrected_with}; each interval includes how much that calibration varies from "
+            "one training source to another, not how far a new outlet may lie from all of them."
         )
     else:
         statements.append(

@@ -57,8 +57,10 @@ def test_dask_classify_gives_the_single_process_predictions_row_for_row(tmp_path
     pd.testing.assert_frame_equal(on_dask, local, check_dtype=False)
 
 
-def test_dask_report_files_equal_the_single_process_report_byte_for_byte(small_corpus, tmp_path, scheduler):
+@pytest.mark.parametrize("batch", [200, 1])
+def test_dask_report_files_equal_the_single_process_report_byte_for_byte(small_corpus, tmp_path, scheduler, batch, monkeypatch):
     local_files = build(Corpus.open(small_corpus), MODEL, tmp_path / "local")
+    monkeypatch.setattr("stance.corpus.ARTICLES_PER_BATCH", batch)  # 1: a task per article, counted part by part
     dask_files = build(Corpus.open(small_corpus), MODEL, tmp_path / "dask", engine="dask", scheduler=scheduler)
     assert [path.name for path in local_files] == [path.name for path in dask_files]
     for local, on_dask in zip(local_files, dask_files):

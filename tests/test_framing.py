@@ -84,7 +84,7 @@ def tally_of(table: pd.DataFrame, thresholds: dict[str, float] | None = None, ca
     return tally(table, STANCES, thresholds or dict.fromkeys(STANCES, 0.5), calibrations)
 
 
-IDENTITY = Calibration(1.0, 0.0, ((1e-4, 0.0), (0.0, 1e-4)))
+IDENTITY = Calibration(1.0, 0.0, ((1e-4, 0.0), (0.0, 1e-4)), positives=100.0)
 """A calibration that leaves probabilities as they are, known to within a hundredth."""
 
 
@@ -307,7 +307,7 @@ def test_with_a_calibration_the_corrected_share_is_the_mean_calibrated_probabili
     assert share.corrected == pytest.approx(alpha["p_blames_seoul"].mean(), abs=1e-6)
     assert share.corrected_low <= share.corrected <= share.corrected_high
     assert (share.count, share.total) == (4, 10)
-    eager = Calibration(1.0, 2.0, IDENTITY.covariance)  # a model that is too shy: calibration raises every share
+    eager = Calibration(1.0, 2.0, IDENTITY.covariance, IDENTITY.positives)  # a model that is too shy: calibration raises every share
     assert tally_of(table, calibrations=dict.fromkeys(STANCES, eager)).shares("alpha")["blames_seoul"].corrected > share.corrected
 
 
@@ -326,7 +326,7 @@ def test_a_significant_raw_difference_that_the_correction_erases_is_not_a_findin
     comparison = Comparison("blames_seoul", "a", "b", 12, 40, 2, 40, p_value=0.001, p_adjusted=0.004)
     table = twelve_against_two()
     assert holds_when_corrected(comparison, tally_of(table, calibrations=dict.fromkeys(STANCES, IDENTITY)))
-    flat = Calibration(0.0, -8.0, IDENTITY.covariance)
+    flat = Calibration(0.0, -8.0, IDENTITY.covariance, IDENTITY.positives)
     assert not holds_when_corrected(comparison, tally_of(table, calibrations=dict.fromkeys(STANCES, flat)))
 
 

@@ -1,6 +1,5 @@
-"""stance.quantify: corrected shares recover a known prevalence from synthetic predictions (with known
-error rates for the adjusted count, with a known calibration for the calibrated mean, the report's
-estimator), and their intervals cover the truth at about the nominal rate."""
+"""stance.quantify: the calibrated mean recovers a known prevalence from synthetic scores with a known
+calibration, its interval covers the truth at about the nominal rate, and its sums add across groups."""
 
 from __future__ import annotations
 
@@ -8,88 +7,14 @@ import numpy as np
 import pytest
 
 from stance.quantify import (
+    MIN_CALIBRATION_POSITIVES,
     Calibration,
-    ErrorCounts,
     ProbabilitySums,
-    adjusted_share,
     calibrated_difference_interval,
     calibrated_share,
     calibrations_of,
-    correct,
     logit,
 )
-
-
-def simulate(rng, prevalence: float, n: int, tpr: float, fpr: float, calibration: int):
-    """A source of ``n`` sentences with the given true prevalence, labelled by a model with the given
-    rates; and the error counts measured on ``calibration`` held-out sentences (a third positive)."""
-    truth = rng.random(n) < prevalence
-    predicted = np.where(truth, rng.random(n) < tpr, rng.random(n) < fpr)
-    positives = calibration // 3
-    tp = int((rng.random(positives) < tpr).sum())
-    fp = int((rng.random(calibration - positives) < fpr).sum())
-    errors = ErrorCounts(tp=tp, fn=positives - tp, fp=fp, tn=calibration - positives - fp)
-    return int(predicted.sum()), int(truth.sum()), errors
-
-
-def test_adjusted_share_inverts_the_models_error_rates_exactly():
-    # True share 0.3, tpr 0.6, fpr 0.1: the model finds 0.3*0.6 + 0.7*0.1 = 0.25.
-    assert adjusted_share(0.25, 0.6, 0.1) == pytest.approx(0.3)
-
-
-@pytest.mark.parametrize("observed, expected", [(0.05, 0.0), (0.95, 1.0)])
-def test_adjusted_share_is_clipped_to_zero_and_one(observed, expected):
-    assert adjusted_share(observed, 0.8, 0.1) == expected
-
-
-def test_correction_recovers_a_known_prevalence_the_raw_share_misses():
-    # A model that finds only half the sentences that carry a label and flags 4% of the others:
-    # the raw share is far from the truth, the corrected one close to it.
-    rng = np.random.default_rng(1)
-    count, true_count, errors = simulate(rng, prevalence=0.2, n=20_000, tpr=0.5, fpr=0.04, calibration=30_000)
-    result = correct(count, 20_000, errors)
-    assert abs(result.share - 0.2) > 0.05
-    assert result.corrected == pytest.approx(true_count / 20_000, abs=0.01)
-    assert result.corrected_low <= 0.2 <= result.corrected_high
-
-
-def test_a_label_the_model_never_finds_still_gets_an_interval_above_zero():
-    """The report's old failure: 0 of 60 printed as 0% with a tight interval, for a label the model
-    misses half the time. With 5 of 10 found, a true share of 3% or more is quite possible."""
-    result = correct(0, 60, ErrorCounts(tp=5, fn=5, fp=2, tn=140))
-    assert result.share == 0.0 and result.corrected == 0.0
-    # Resampling the count itself would give 0 of 60 every time and an interval of [0, 0].
-    assert result.corrected_low == 0.0 and result.corrected_high > 0.03
-
-
-@pytest.mark.parametrize("prevalence, tpr, fpr", [(0.05, 0.6, 0.03), (0.25, 0.7, 0.1), (0.5, 0.8, 0.2)])
-def test_corrected_interval_covers_the_true_share_at_about_the_nominal_rate(prevalence, tpr, fpr):
-    rng = np.random.default_rng(7)
-    trials = 300
-    covered = 0
-    for trial in range(trials):
-        count, true_count, errors = simulate(rng, prevalence, n=200, tpr=tpr, fpr=fpr, calibration=300)
-        result = correct(count, 200, errors, seed=trial)
-        covered += result.corrected_low <= true_count / 200 <= result.corrected_high
-    assert 0.90 <= covered / trials <= 0.995, covered / trials
-
-
-def test_without_error_counts_only_the_raw_share_is_given():
-    result = correct(3, 30, None)
-    assert (result.share, result.corrected, result.corrected_low, result.corrected_high) == (0.1, None, None, None)
-    assert result.low < 0.1 < result.high
-
-
-def test_a_model_no_better_than_chance_on_a_label_gets_no_correction():
-    result = correct(10, 50, ErrorCounts(tp=10, fn=10, fp=40, tn=40))  # tpr 0.5, fpr 0.5
-    assert result.corrected is None
-
-
-def test_the_same_inputs_give_the_same_interval():
-    errors = ErrorCounts(tp=8, fn=4, fp=6, tn=120)
-    assert correct(7, 40, errors) == correct(7, 40, errors)
-
-
 
 
 # -- calibrated probability averaging (the report's estimator) ----------------------------------------------
@@ -114,10 +39,39 @@ def test_calibration_recovers_the_link_of_synthetic_scores():
     assert np.array(fitted.covariance)[0, 0] < 1e-3  # 20,000 sentences pin the slope down
 
 
-def test_calibration_of_a_label_never_seen_is_finite_and_low():
+def test_calibration_of_a_label_never_seen_is_finite_low_and_not_used():
     fitted = Calibration.fit(np.linspace(0.01, 0.9, 200), np.zeros(200))
     assert np.isfinite([fitted.slope, fitted.intercept]).all()
     assert fitted(np.array([0.5])).item() < 0.05
+    assert not fitted.usable
+    share = calibrated_share(3, 60, ProbabilitySums.of(np.full(60, 0.3), fitted), fitted)
+    assert share.corrected is None  # a label never seen held out is not corrected, only counted
+
+
+def test_a_label_seen_in_enough_held_out_sentences_is_used():
+    truth = np.zeros(200)
+    truth[:MIN_CALIBRATION_POSITIVES] = 1
+    assert Calibration.fit(np.linspace(0.9, 0.01, 200), truth).usable
+
+
+def test_clustered_covariance_is_wider_when_whole_sources_err_together():
+    # 20 sources of 50 sentences; in each, the link is shifted by the source's own offset.
+    rng = np.random.default_rng(5)
+    x = rng.normal(0, 1.5, 1_000)
+    sources = np.repeat(np.arange(20), 50)
+    shift = rng.normal(0, 1.0, 20)[sources]
+    truth = rng.random(1_000) < 1 / (1 + np.exp(-(SLOPE * x + INTERCEPT + shift)))
+    scores = 1 / (1 + np.exp(-x))
+    independent = Calibration.fit(scores, truth)
+    clustered = Calibration.fit(scores, truth, groups=sources)
+    assert clustered.covariance[1][1] > 2 * independent.covariance[1][1]
+
+
+def test_weights_pull_the_calibration_towards_the_heavier_sentences():
+    rng = np.random.default_rng(6)
+    scores, truth = scored_sentences(rng, 2_000, 0.0)
+    heavy = np.where(truth, 5.0, 1.0)  # the positives count five times: the fitted share rises
+    assert Calibration.fit(scores, truth, weights=heavy).intercept > Calibration.fit(scores, truth).intercept + 1.0
 
 
 def test_calibrated_share_recovers_a_known_prevalence_the_raw_share_misses():
@@ -138,7 +92,7 @@ def test_calibrated_interval_covers_the_true_share_at_about_the_nominal_rate(cen
     for run in range(300):
         calibration = Calibration.fit(*scored_sentences(rng, 300, 0.0))
         scores, truth = scored_sentences(rng, n, centre)
-        share = calibrated_share(int((scores >= 0.5).sum()), n, ProbabilitySums.of(scores, calibration), calibration, seed=run)
+        share = calibrated_share(int((scores >= 0.5).sum()), n, ProbabilitySums.of(scores, calibration), calibration)
         covered += share.corrected_low <= truth.mean() <= share.corrected_high
     assert 0.90 <= covered / 300 <= 0.995
 
@@ -159,6 +113,12 @@ def test_probability_sums_of_two_groups_add_up_to_those_of_both():
     assert first.slope_gradient + second.slope_gradient == pytest.approx(both.slope_gradient)
 
 
+def test_a_difference_with_an_empty_source_says_nothing():
+    calibration = Calibration.fit(*scored_sentences(np.random.default_rng(8), 1_000, 0.0))
+    sums = ProbabilitySums.of(np.full(10, 0.5), calibration)
+    assert calibrated_difference_interval((sums, 10), (ProbabilitySums(0.0, 0.0, 0.0), 0), calibration) == (-1.0, 1.0)
+
+
 def test_calibrated_difference_interval_excludes_zero_only_for_a_real_difference():
     rng = np.random.default_rng(4)
     calibration = Calibration.fit(*scored_sentences(rng, 1_000, 0.0))
@@ -173,6 +133,9 @@ def test_a_fitted_model_keeps_a_calibration_per_label_and_an_old_model_none(tiny
     calibrations = calibrations_of(tiny_model)
     assert set(calibrations) == set(tiny_model.labels)
     assert all(np.isfinite(c.as_array()).all() for c in calibrations.values())
+    assert all(c.positives == 6 for c in calibrations.values())  # six sentences of each label, all held out once
+    for calibration in calibrations.values():
+        assert Calibration.from_array(calibration.as_array()) == calibration
 
     class Older:
         labels = ("x",)

@@ -648,3 +648,16 @@ def test_staleness_check_table(tmp_path, change, expected):
     assert stale_report_files(copy, COMMITTED) == []
     change(copy)
     assert stale_report_files(copy, COMMITTED) == expected
+
+
+def test_a_corpus_counted_in_batches_gives_the_report_of_one_batch(monkeypatch, tmp_path):
+    # The seeds, five articles with hand labels, in batches of two: classified into temporary parts,
+    # signed for near-duplicates, then counted part by part.
+    fast_model = ROOT / "models" / "stance-fast.skops"
+    whole = build(Corpus.open(SEEDS), fast_model, tmp_path / "whole")
+    monkeypatch.setattr("stance.corpus.ARTICLES_PER_BATCH", 2)
+    batched = build(Corpus.open(SEEDS), fast_model, tmp_path / "batched")
+    assert [path.name for path in batched] == [path.name for path in whole]
+    for one, other in zip(whole, batched):
+        assert one.read_bytes() == other.read_bytes(), f"{one.name} differs when counted in batches"
+    assert not list((tmp_path / "batched").glob(".parts-*"))
