@@ -291,8 +291,8 @@ def evaluate(
         bool,
         typer.Option(
             "--adaptation",
-            help="With --dev: add k = 0, 10, 25, 50, 100 of its sentences (as suggest picks them, and at random) "
-            "to training and score the rest.",
+            help="With --dev, taken as a new corpus in 3 parts: score each part with a model given k = 0, 10, 25, 50 "
+            "or 100 labelled sentences of the other parts (as suggest picks them, and at random), and draw the curve.",
         ),
     ] = False,
     schema: SchemaOption = None,
