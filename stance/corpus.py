@@ -187,10 +187,10 @@ class Corpus:
         run needs, without the manifest rows of all the others."""
         return replace(self, files=tuple(file_names), manifest={name: self.manifest[name] for name in file_names if name in self.manifest})
 
-    def batches(self, size: int | None = None) -> list[Corpus]:
-        """The corpus in batches of ``size`` articles (default :data:`ARTICLES_PER_BATCH`), in file
-        order: what a report classifies and counts at a time, in one process or on a cluster."""
-        size = size or ARTICLES_PER_BATCH
+    def batches(self) -> list[Corpus]:
+        """The corpus in batches of :data:`ARTICLES_PER_BATCH` articles, in file order: what a report
+        classifies and counts at a time, in one process or on a cluster."""
+        size = ARTICLES_PER_BATCH
         return [self.only(self.files[start : start + size]) for start in range(0, len(self.files), size)]
 
     def article(self, file_name: str) -> Article:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from stance.framing import SENTENCE_KEY, Share, Voice, least_sure_rows, speaking_voices, surest_rows
-from stance.model import UNSURE_BAND
+from stance.model import unsure
 from stance.quantify import Calibration, ProbabilitySums, calibrated_difference_interval, calibrated_share, logit
 from stance.stats import REST
 
@@ -130,8 +130,7 @@ def _calibrated_columns(table: pd.DataFrame, stances, calibrations) -> dict[str,
 
 def _unsure(rows: pd.DataFrame, stances: tuple[str, ...], thresholds: dict[str, float]) -> np.ndarray:
     probabilities = rows[[f"p_{stance}" for stance in stances]].to_numpy(dtype=float)
-    limits = np.array([thresholds[stance] for stance in stances])
-    return (np.abs(probabilities - limits) < UNSURE_BAND).any(axis=1)
+    return unsure(probabilities, np.array([thresholds[stance] for stance in stances]))
 
 
 def tally(

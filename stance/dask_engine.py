@@ -145,12 +145,12 @@ def classify_partitioned(
 def classify_and_store(part: Corpus, model_path: str, path: str) -> dict[str, np.ndarray]:
     """A task of ``classify_on_cluster``: classify a part of a corpus, store its sentence table at ``path``
     (Parquet), and return its articles' near-duplicate signatures."""
-    from stance.near_duplicates import article_signatures
+    from stance.near_duplicates import table_signatures
     from stance.sentences import sentence_table
 
     table = classify_table(sentence_table(part), worker_model(model_path))
     table.to_parquet(path, index=False)
-    return article_signatures(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict())
+    return table_signatures(table)
 
 
 def classify_on_cluster(

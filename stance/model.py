@@ -64,12 +64,17 @@ UNSURE_BAND = 0.1
 """A sentence is one the model is unsure of when some label's probability lies this close to its threshold."""
 
 
+def unsure(probabilities: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Per sentence, whether some label's probability lies within :data:`UNSURE_BAND` of its threshold."""
+    return (np.abs(probabilities - thresholds) < UNSURE_BAND).any(axis=1)
+
+
 def unsure_share(probabilities: np.ndarray, thresholds: np.ndarray) -> float:
     """The share of sentences the model is unsure of: a report compares a source's share with the
     training data's (out of fold) to tell a source unlike the training sentences."""
     if len(probabilities) == 0:
         return 0.0
-    return float((np.abs(probabilities - thresholds) < UNSURE_BAND).any(axis=1).mean())
+    return float(unsure(probabilities, thresholds).mean())
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):

@@ -87,6 +87,11 @@ def article_signatures(articles: dict[str, str]) -> dict[str, np.ndarray]:
     return {name: signature(shingles(text), a, b) for name, text in articles.items()}
 
 
+def table_signatures(table) -> dict[str, np.ndarray]:
+    """The signatures of the articles in a sentence table (its sentences joined, file by file)."""
+    return article_signatures(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict())
+
+
 def near_duplicates(articles: dict[str, str], threshold: float = THRESHOLD) -> list[DuplicateGroup]:
     """Groups of near-identical articles, keyed by file name; articles without a copy are not listed."""
     return duplicate_groups(article_signatures(articles), threshold)

@@ -134,9 +134,8 @@ def _estimates(model, test: LabelledSentences, held_out: str) -> list[dict]:
         observed = float(predicted[:, j].mean())
         adjusted = correct(int(predicted[:, j].sum()), len(test.Y), errors)
         calibration = calibrations[label]
-        calibrated = calibrated_share(
-            int(predicted[:, j].sum()), len(test.Y), ProbabilitySums.of(probabilities[:, j], calibration), calibration
-        )
+        sums = ProbabilitySums.of(probabilities[:, j], calibration)
+        calibrated = calibrated_share(int(predicted[:, j].sum()), len(test.Y), sums, calibration)
         rows.append(
             {
                 "held_out": held_out,
@@ -147,11 +146,11 @@ def _estimates(model, test: LabelledSentences, held_out: str) -> list[dict]:
                 "acc": float(adjusted_share(observed, errors.tpr, errors.fpr)),
                 "pcc": float(probabilities[:, j].mean()),
                 # The mean even where the report would not correct (too few held-out positives).
-                "pcc_calibrated": float(calibration(probabilities[:, j]).mean()),
+                "pcc_calibrated": sums.calibrated / len(test.Y),
                 "acc_low": adjusted.corrected_low,
                 "acc_high": adjusted.corrected_high,
-                "pcc_calibrated_low": calibrated.corrected_low if calibration.usable else np.nan,
-                "pcc_calibrated_high": calibrated.corrected_high if calibration.usable else np.nan,
+                "pcc_calibrated_low": calibrated.corrected_low,  # None where the report would not correct
+                "pcc_calibrated_high": calibrated.corrected_high,
             }
         )
     return rows
@@ -188,7 +187,8 @@ def absolute_errors(estimates: pd.DataFrame) -> pd.DataFrame:
     table = errors.groupby("label", sort=False)[list(METHODS)].mean()
     table.loc["(mean)"] = table.mean()
     for method in ("acc", "pcc_calibrated"):
-        covered = (estimates[f"{method}_low"] <= estimates["true"]) & (estimates["true"] <= estimates[f"{method}_high"])
+        low, high = (estimates[f"{method}_{end}"].astype(float) for end in ("low", "high"))  # None: no interval
+        covered = (low <= estimates["true"]) & (estimates["true"] <= high)
         table[f"{method}_interval_covers"] = covered.groupby(estimates["label"], sort=False).mean()
         table.loc["(mean)", f"{method}_interval_covers"] = covered.mean()
     return table

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from stance.framing import (
     voice_name,
 )
 from stance.labels import parse_labels, read_labelled
-from stance.near_duplicates import DuplicateGroup, article_signatures, duplicate_groups, near_duplicates
+from stance.near_duplicates import DuplicateGroup, duplicate_groups, table_signatures
 from stance.persist import load_model
 from stance.quantify import calibrations_of
 from stance.schema import Schema
@@ -199,44 +200,39 @@ def count_parts(
     return Counted(merge(tallies), duplicates, copies, lookup is not None)
 
 
-def count_on_cluster(corpus: Corpus, model, model_path: Path | str, sentences_csv: Path, scheduler: str | None) -> Counted:
-    """Classify the corpus on a Dask cluster (:mod:`stance.dask_engine`), then count its stored parts
-    here, one at a time; the parts are removed afterwards."""
-    from stance.dask_engine import classify_on_cluster
-
+@contextmanager
+def _parts_folder(sentences_csv: Path) -> Iterator[Path]:
+    """A temporary folder beside ``sentences.csv`` for the classified batches, removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=sentences_csv.parent))
     try:
-        paths, signatures = classify_on_cluster(corpus, model_path, folder, scheduler)
-        parts = (pd.read_parquet(path) for path in paths)
-        return count_parts(parts, duplicate_groups(signatures), corpus, model, sentences_csv)
+        yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def count_locally(corpus: Corpus, model, sentences_csv: Path) -> Counted:
-    """Classify and count the corpus in this process, a batch of articles at a time.
+def count_on_cluster(corpus: Corpus, model, model_path: Path | str, sentences_csv: Path, scheduler: str | None) -> Counted:
+    """Classify the corpus on a Dask cluster (:mod:`stance.dask_engine`), then count its stored parts
+    here, one at a time."""
+    from stance.dask_engine import classify_on_cluster
 
-    A corpus of one batch is counted as it is classified; a larger one is classified batch by
-    batch into temporary files beside ``sentences.csv`` (near-duplicates can be told only once
-    every article is signed), which are then counted one at a time, as on a cluster.
-    """
-    batches = corpus.batches()
-    if len(batches) == 1:
-        table = classify_table(sentence_table(corpus), model).reset_index(drop=True)
-        duplicates = near_duplicates(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict())
-        return count_parts([table], duplicates, corpus, model, sentences_csv)
-    folder = Path(tempfile.mkdtemp(prefix=".parts-", dir=sentences_csv.parent))
-    try:
+    with _parts_folder(sentences_csv) as folder:
+        paths, signatures = classify_on_cluster(corpus, model_path, folder, scheduler)
+        parts = (pd.read_parquet(path) for path in paths)
+        return count_parts(parts, duplicate_groups(signatures), corpus, model, sentences_csv)
+
+
+def count_locally(corpus: Corpus, model, sentences_csv: Path) -> Counted:
+    """Classify and count the corpus in this process, as on a cluster: batch by batch into temporary
+    files (near-duplicates can be told only once every article is signed), then counted one at a time."""
+    with _parts_folder(sentences_csv) as folder:
         paths, signatures = [], {}
-        for index, batch in enumerate(batches):
+        for index, batch in enumerate(corpus.batches()):
             table = classify_table(sentence_table(batch), model)
-            signatures.update(article_signatures(table.groupby("file", sort=True)["text"].agg(" ".join).to_dict()))
+            signatures.update(table_signatures(table))
             paths.append(folder / f"part-{index:05d}.pickle")
             table.to_pickle(paths[-1])  # read back by this process only
         parts = (pd.read_pickle(path) for path in paths)
         return count_parts(parts, duplicate_groups(signatures), corpus, model, sentences_csv)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,8 @@ def train(
     when one is given), and write model and cards atomically.
 
     The development set's confusion counts are kept in the model and its card beside the
-    training data's out-of-fold ones, for a reader to see where the model errs. Nothing is written until everything has succeeded, and then each file
+    training data's out-of-fold ones, for a reader to see where the model errs. Nothing is
+    written until everything has succeeded, and then each file
     is renamed into place, so a failure leaves any previous model byte for byte as it was.
     """
     training = load_training_set(paths, schema_path, speakers_path, first_file_wins)
