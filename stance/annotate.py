@@ -1,9 +1,10 @@
 """Choose the sentences worth labelling next, and record answers one at a time.
 
 With a few hundred labelled sentences each new label is worth a lot, so the order
-matters: ``uncertain`` asks first about sentences nearest a label's threshold,
-``disagree`` about those where the model and the keyword rules differ, ``random``
-gives an unbiased sample (fixed seed). Each answer is written to the labels file at
+matters: ``suggest`` asks first about the sentences ``stance suggest`` would pick (the most
+representative of what the labels do not yet cover), ``uncertain`` about those nearest a
+label's threshold, ``disagree`` about those where the model and the keyword rules differ,
+``random`` gives an unbiased sample (fixed seed). Each answer is written to the labels file at
 once, by atomic rewrite, so quitting or a crash loses at most the answer being typed.
 """
 
@@ -24,12 +25,12 @@ from stance.errors import UsageError
 from stance.labels import LABEL_SEPARATOR, USER_PROVENANCE, read_label_table
 from stance.suggest import choose
 
-STRATEGIES = ("uncertain", "disagree", "random")
+STRATEGIES = ("suggest", "uncertain", "disagree", "random")
 ANSWER_COLUMNS = ["id", "source", "text", "labels", "provenance", "note", "annotator", "annotated_at"]
 RANDOM_SEED = 0
-SPREAD_FIRST = 20
-"""With the uncertain strategy, the first sentences shown are the ones ``stance suggest`` would
-pick (least certain, spread over the corpus); the rest follow by the model's margin."""
+SUGGESTED_FIRST = 20
+"""With the suggest strategy, the first sentences shown are the ones ``stance suggest`` would
+pick; the rest follow by the model's margin, as with ``uncertain``."""
 
 
 class LabelledSentences:
@@ -59,8 +60,13 @@ def unlabelled(table: pd.DataFrame, labels_path: Path) -> pd.DataFrame:
     return table.loc[[(source, text) not in done for source, text in zip(table["source"], table["text"])]]
 
 
-def order_candidates(candidates: pd.DataFrame, model, keyword_rules, strategy: str) -> pd.DataFrame:
-    """Candidates in the order of the strategy, with the model's probabilities and guess attached."""
+def order_candidates(
+    candidates: pd.DataFrame, model, keyword_rules, strategy: str, labelled: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Candidates in the order of the strategy, with the model's probabilities and guess attached.
+
+    ``labelled`` holds the corpus's sentences already labelled: the suggest strategy asks about
+    what they do not cover."""
     if strategy not in STRATEGIES:
         raise UsageError(f"--strategy {strategy!r} is invalid; choose one of {', '.join(STRATEGIES)}")
     ordered = candidates.copy()
@@ -72,9 +78,15 @@ def order_candidates(candidates: pd.DataFrame, model, keyword_rules, strategy: s
         ordered[f"p_{name}"] = probabilities[:, column]
     ordered["guess"] = [";".join(n for n, on in zip(model.labels, row) if on) for row in guess]
     ordered["margin"] = np.abs(probabilities - model.thresholds_).min(axis=1)
+    by_margin = ordered.sort_values(["margin", "id"], kind="stable")
     if strategy == "uncertain":
-        by_margin = ordered.sort_values(["margin", "id"], kind="stable")
-        first = by_margin.iloc[choose(model, by_margin, SPREAD_FIRST)]
+        return by_margin
+    if strategy == "suggest":
+        columns = ["text", "is_quote", "speaker_side"]
+        done = labelled[columns] if labelled is not None else ordered.iloc[:0][columns]
+        pool = pd.concat([by_margin[columns], done], ignore_index=True)
+        mask = np.arange(len(pool)) >= len(by_margin)
+        first = by_margin.iloc[choose(model, pool, SUGGESTED_FIRST, labelled=mask)]
         return pd.concat([first, by_margin.drop(index=first.index)])
     if strategy == "disagree":
         keywords = keyword_rules.predict(ordered[["text"]]).astype(bool)

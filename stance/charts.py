@@ -139,17 +139,24 @@ def learning_curve_chart(sentences: list[float], scores: list[float], png_path: 
 
 def adaptation_chart(points, png_path: Path) -> None:
     """Macro-F1 on a new corpus against the number of its sentences added to training, one line per
-    way of picking them, as a PNG. ``points`` are :class:`stance.evaluate.AdaptationPoint` values."""
+    way of picking them, shaded from the lowest to the highest cut of the corpus (what is noise),
+    as a PNG. ``points`` are :class:`stance.evaluate.AdaptationPoint` values."""
     figure = Figure(figsize=(5.5, 3.6), layout="constrained")
     axes = figure.subplots()
     for strategy, style in (("suggest", {"color": INK, "marker": "o"}), ("random", {"color": "#7a7a7a", "marker": "s", "linestyle": "--"})):
         mine = [point for point in points if point.strategy == strategy]
         label = "picked by stance suggest" if strategy == "suggest" else "picked at random"
-        axes.plot([point.added for point in mine], [point.macro_f1 for point in mine], label=label, **style)
+        added = [point.added for point in mine]
+        axes.plot(added, [point.macro_f1 for point in mine], label=label, **style)
+        lowest = [min(point.repeat_macro_f1) for point in mine]
+        highest = [max(point.repeat_macro_f1) for point in mine]
+        axes.fill_between(added, lowest, highest, color=style["color"], alpha=0.12, linewidth=0)
     axes.set_xlabel("labelled sentences of the new corpus added to training")
     axes.set_ylabel("macro-F1 on the new corpus")
     axes.set_title("Does it learn from its user's labels?")
-    axes.set_ylim(0, 1)
+    # Whole tenths around the curve: a 0-1 axis flattens a gain of a few hundredths into nothing.
+    scores = [score for point in points for score in point.repeat_macro_f1]
+    axes.set_ylim(max(0.0, np.floor(min(scores) * 10 - 0.5) / 10), min(1.0, np.ceil(max(scores) * 10 + 0.5) / 10))
     axes.grid(True, color=RULE, linewidth=0.5)
     axes.legend(loc="lower right")
     figure.savefig(png_path, format="png", dpi=130, metadata={"Software": None})

@@ -561,7 +561,7 @@ def annotate(
     ] = None,
     model_path: ModelOption = None,
     batch: Annotated[Optional[int], typer.Option("--batch", min=1, help="Stop after this many answers.")] = None,
-    strategy: Annotated[str, typer.Option("--strategy", metavar="uncertain|disagree|random", help="Which sentences to ask first.")] = "uncertain",
+    strategy: Annotated[str, typer.Option("--strategy", metavar="suggest|uncertain|disagree|random", help="Which sentences to ask first.")] = "suggest",
     annotator: Annotated[
         Optional[str], typer.Option("--annotator", metavar="NAME", help="Who answers (recorded per answer).", show_default="login name")
     ] = None,
@@ -585,7 +585,8 @@ def annotate(
         model = load_model(resolved_model)
         keywords = {label.name: list(label.keywords) for label in opened.schema.labels}
         rules = KeywordRules(model.labels, keywords).fit(None) if strategy == "disagree" else None
-        candidates = order_candidates(unlabelled(table, labels_path), model, rules, strategy)
+        remaining = unlabelled(table, labels_path)
+        candidates = order_candidates(remaining, model, rules, strategy, labelled=table.drop(index=remaining.index))
         say_model(resolved_model, model)  # once the options are known good, so a usage error stays one line
         if candidates.empty:
             say("nothing to label: every sentence of the corpus is in the labels file")
@@ -629,7 +630,11 @@ def suggest(
     ] = Path("suggested.csv"),
     model_path: ModelOption = None,
 ) -> None:
-    """The sentences most worth labelling next, ready for a spreadsheet; 'stance train' takes the file back."""
+    """The sentences most worth labelling next, ready for a spreadsheet; 'stance train' takes the file back.
+
+    The most representative of the corpus come first, and none the model was trained on; the kinds
+    of sentence those already cover are passed over, so a second round asks about what the first
+    did not cover."""
     with user_errors():
         from stance.atomic import write_text
         from stance.paths import default_model
@@ -638,6 +643,7 @@ def suggest(
         import pandas as pd
 
         from stance.tables import read_chunks
+        from stance.training import training_texts
 
         resolved_model = model_path or default_model()
         model = load_model(resolved_model)
@@ -649,6 +655,7 @@ def suggest(
             frame = sentence_table(Corpus.open(input_path))
         else:
             frame = pd.concat(list(read_chunks(str(input_path))), ignore_index=True)
-        table = suggestion_table(model, frame, n)
+        known = training_texts(resolved_model, tuple(model.labels))
+        table = suggestion_table(model, frame, n, labelled=frame["text"].str.strip().isin(known).to_numpy())
         write_text(output, table.to_csv(index=False, lineterminator="\n"))
         say(f"wrote {len(table)} sentences to {output}: fill in 'labels', then 'stance train' with it")

@@ -213,10 +213,15 @@ class AdaptationPoint:
     added: int
     macro_f1: float
     per_label: dict[str, float]
+    repeat_macro_f1: tuple[float, ...]
+    """The macro-F1 of each cut of the new corpus: their spread says how much of a difference is noise."""
 
 
 ADAPTATION_FOLDS = 3
 """The new corpus is cut in this many parts: the labels are picked from the others, each part is scored."""
+ADAPTATION_REPEATS = 3
+"""Cuts of the new corpus, each shuffled otherwise, averaged: one cut of a few hundred sentences
+moves macro-F1 by several hundredths on its own."""
 
 
 def adaptation_curve(
@@ -225,31 +230,30 @@ def adaptation_curve(
     pool: LabelledSentences,
     choose: Callable[[object, object, int], np.ndarray],
     sizes=(0, 10, 25, 50, 100),
-    random_repeats: int = 3,
+    repeats: int = ADAPTATION_REPEATS,
     folds: int = ADAPTATION_FOLDS,
     progress: Callable[[str], None] | None = None,
 ) -> list[AdaptationPoint]:
     """How a model learns from its user's labels: add ``k`` labelled sentences of a new corpus
     (``pool``) to the training data, as the user's, and score the corpus.
 
-    The pool is cut into ``folds`` parts (shuffled, fixed seed). For each part, ``k`` sentences
-    are picked from the other parts, the way ``stance suggest`` picks them (``choose(model,
-    candidates, k)`` returns row positions) or at random (``random_repeats`` draws, averaged),
-    and the part is scored by the model trained with them. Every ``k`` and both ways of picking
-    are so scored on the same sentences, all of the pool, none by a model that saw it: scoring
-    only what was not picked would flatter ``suggest``, which picks the hardest sentences.
+    The pool is cut into ``folds`` parts (shuffled with a fixed seed, ``repeats`` times over).
+    For each part, ``k`` sentences are picked from the other parts, the way ``stance suggest``
+    picks them (``choose(model, candidates, k)`` returns row positions) or at random, and the
+    part is scored by the model trained with them. Every ``k`` and both ways of picking are so
+    scored on the same sentences, all of the pool, none by a model that saw it: scoring only
+    what was not picked would flatter whichever way picks the hardest sentences.
     """
     first = clone(estimator).fit(training.frame, training.Y, groups=training.groups)
-    parts = np.random.default_rng(0).permutation(len(pool.frame)) % folds
-    largest = int(np.min([np.sum(parts != part) for part in range(folds)]))
+    cuts = [np.random.default_rng(repeat).permutation(len(pool.frame)) % folds for repeat in range(repeats)]
+    largest = int(np.min([np.sum(cuts[0] != part) for part in range(folds)]))
     points = []
     for strategy in ("suggest", "random"):
         for k in (size for size in sizes if size <= largest):
-            draws = 1 if strategy == "suggest" or k == 0 else random_repeats
             results = []
-            for draw in range(draws):
+            for repeat, parts in enumerate(cuts if k else cuts[:1]):  # with no labels added, every cut is alike
                 if progress:
-                    progress(f"{strategy} k={k}" + (f" draw {draw + 1}" if draws > 1 else ""))
+                    progress(f"{strategy} k={k}" + (f" cut {repeat + 1}" if k else ""))
                 predicted = np.zeros_like(pool.Y)
                 for part in range(folds):
                     scored = np.flatnonzero(parts == part)
@@ -257,14 +261,15 @@ def adaptation_curve(
                     if strategy == "suggest":
                         picked = candidates[np.asarray(choose(first, pool.frame.iloc[candidates], k), dtype=int)]
                     else:
-                        picked = np.random.default_rng([draw, part]).choice(candidates, size=k, replace=False)
+                        picked = np.random.default_rng([repeat, part]).choice(candidates, size=k, replace=False)
                     model = _with_users_labels(estimator, training, pool, picked) if k else first
                     predicted[scored] = model.predict(pool.frame.iloc[scored])
                 results.append(score(strategy, pool.Y, predicted, pool.label_names, []))
             per_label = {
                 name: float(np.mean([result.per_label[name].f1 for result in results])) for name in pool.label_names
             }
-            points.append(AdaptationPoint(strategy, k, float(np.mean([r.macro_f1 for r in results])), per_label))
+            repeat_scores = tuple(float(result.macro_f1) for result in results)
+            points.append(AdaptationPoint(strategy, k, float(np.mean(repeat_scores)), per_label, repeat_scores))
     return points
 
 
@@ -281,15 +286,17 @@ def _with_users_labels(estimator, training: LabelledSentences, pool: LabelledSen
 
 
 def format_adaptation(points: list[AdaptationPoint], label_names) -> str:
+    cuts = max((len(point.repeat_macro_f1) for point in points), default=1)
     lines = [
         f"Adaptation (the new corpus in {ADAPTATION_FOLDS} parts: k labelled sentences picked from the others added "
-        "to training, each part scored)",
+        f"to training, each part scored; the mean of {cuts} cuts, and their range)",
         "",
-        f"  {'picked by':<10}{'k':>5}{'macro-F1':>10}" + "".join(f"{name:>15}" for name in label_names),
+        f"  {'picked by':<10}{'k':>5}{'macro-F1':>10}{'range':>14}" + "".join(f"{name:>15}" for name in label_names),
     ]
     for point in points:
+        spread = f"{min(point.repeat_macro_f1):.3f}-{max(point.repeat_macro_f1):.3f}"
         lines.append(
-            f"  {point.strategy:<10}{point.added:>5}{point.macro_f1:>10.3f}"
+            f"  {point.strategy:<10}{point.added:>5}{point.macro_f1:>10.3f}{spread:>14}"
             + "".join(f"{point.per_label[name]:>15.3f}" for name in label_names)
         )
     return "\n".join(lines) + "\n"

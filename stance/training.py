@@ -221,6 +221,15 @@ def earlier_training_files(card: dict | None, label_names: tuple[str, ...]) -> l
     return paths
 
 
+def training_texts(model_path: Path, label_names: tuple[str, ...]) -> set[str]:
+    """The sentences a model was trained on, read again from the files its card names (none when
+    they cannot be found unchanged): ``stance suggest`` does not ask about them again."""
+    paths = earlier_training_files(read_card(model_path), label_names)
+    if not paths:
+        return set()
+    return set(read_labelled(paths, label_names, min_positives=0).frame["text"])
+
+
 def files_to_add_to(labels_path: Path, model_path: Path, schema: Schema) -> list[Path]:
     """The model's training files that a retrain with ``labels_path`` adds to (the labels file
     itself left out, when the model was trained on it)."""

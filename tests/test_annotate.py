@@ -157,7 +157,7 @@ def test_unknown_strategy_is_a_usage_error_naming_the_choices(tiny_model, texts)
         order_candidates(candidate_frame(texts), tiny_model, None, "confident")
     message = str(caught.value)
     assert "'confident'" in message
-    assert all(name in message for name in ("uncertain", "disagree", "random"))
+    assert all(name in message for name in ("suggest", "uncertain", "disagree", "random"))
 
 
 # -- what is left to label -------------------------------------------------------------------------------
@@ -319,17 +319,32 @@ def test_default_annotator_is_the_login_name_or_unknown(monkeypatch):
     assert default_annotator() == "unknown"
 
 
-def test_uncertain_shows_first_what_suggest_would_pick_then_every_other_sentence_by_margin(tiny_model):
-    from stance.annotate import SPREAD_FIRST
+def test_suggest_shows_first_what_stance_suggest_would_pick_then_every_other_sentence_by_margin(tiny_model):
+    from stance.annotate import SUGGESTED_FIRST
     from stance.suggest import choose
 
     texts = [f"{text} Day {day}." for day in range(8) for text in MIXED_TEXTS]
-    assert len(texts) > SPREAD_FIRST
+    assert len(texts) > SUGGESTED_FIRST
     candidates = candidate_frame(texts)
-    ordered = order_candidates(candidates, tiny_model, None, "uncertain")
+    ordered = order_candidates(candidates, tiny_model, None, "suggest")
     by_margin = ordered.sort_values(["margin", "id"], kind="stable")
-    picks = by_margin.iloc[choose(tiny_model, by_margin, SPREAD_FIRST)]["id"].tolist()
-    assert ordered["id"].tolist()[:SPREAD_FIRST] == picks
-    rest = ordered.iloc[SPREAD_FIRST:]
+    picks = by_margin.iloc[choose(tiny_model, by_margin, SUGGESTED_FIRST)]["id"].tolist()
+    assert ordered["id"].tolist()[:SUGGESTED_FIRST] == picks
+    rest = ordered.iloc[SUGGESTED_FIRST:]
     assert sorted(ordered["id"]) == sorted(candidates["id"])
     assert list(rest["margin"]) == sorted(rest["margin"])
+
+
+def test_suggest_hands_the_sentences_already_labelled_to_the_choice_as_covered(tiny_model, monkeypatch):
+    seen = {}
+
+    def spy(model, pool, n, labelled):
+        seen["labelled texts"] = set(pool["text"][labelled])
+        return np.arange(min(n, int((~labelled).sum())))
+
+    monkeypatch.setattr("stance.annotate.choose", spy)
+    candidates = candidate_frame(MIXED_TEXTS[:3])
+    done = candidate_frame(MIXED_TEXTS[3:5])
+    ordered = order_candidates(candidates, tiny_model, None, "suggest", labelled=done)
+    assert seen["labelled texts"] == set(MIXED_TEXTS[3:5])
+    assert set(ordered["text"]) == set(MIXED_TEXTS[:3])

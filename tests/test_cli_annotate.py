@@ -79,7 +79,9 @@ def queue(tmp_path_factory, model_file):
 
     folder = build_corpus(tmp_path_factory.mktemp("expected") / "corpus")
     table = sentence_table(Corpus.open(folder))
-    ordered = order_candidates(unlabelled(table, folder / "labels.csv"), load_model(model_file), None, "uncertain")
+    remaining = unlabelled(table, folder / "labels.csv")
+    labelled = table.drop(index=remaining.index)
+    ordered = order_candidates(remaining, load_model(model_file), None, "suggest", labelled=labelled)
     return list(zip(ordered["id"], ordered["text"], ordered["guess"])), len(table)
 
 
@@ -232,21 +234,38 @@ def test_batch_stops_after_n_answers_and_skips_do_not_count(annotate, corpus, qu
     assert "2 answer(s) saved" in result.stdout
 
 
-def test_second_run_resumes_and_never_offers_a_sentence_already_in_the_file(annotate, corpus, queue):
-    order, table_size = queue
-    first = annotate("a" + "n" + "3\r")
+def test_second_run_resumes_and_never_offers_a_sentence_already_in_the_file(annotate, corpus, model_file, queue):
+    from stance.annotate import order_candidates, unlabelled
+    from stance.corpus import Corpus
+    from stance.persist import load_model
+    from stance.sentences import sentence_table
+
+    _, table_size = queue
+    table = sentence_table(Corpus.open(corpus))
+    by_margin = order_candidates(unlabelled(table, corpus / "labels.csv"), load_model(model_file), None, "uncertain")
+    first = annotate("a" + "n" + "3\r", "--strategy", "uncertain")
     assert first.exit_code == 0
     labelled = {(row["source"], row["text"]) for row in csv_rows(corpus / "labels.csv")[1]}
     assert len(labelled) == ALREADY_LABELLED + 3
 
-    second = annotate("s" * 400)  # skip through everything that is left
+    second = annotate("s" * 400, "--strategy", "uncertain")  # skip through everything that is left
     assert second.exit_code == 0
     remaining = table_size - ALREADY_LABELLED - 3
     assert f"{remaining} sentences to label" in second.stdout
     offered = shown(second)
     assert len(offered) == remaining
-    assert offered[0] == order[3][1]  # where the first run stopped
+    assert offered[0] == by_margin["text"].iloc[3]  # where the first run stopped
     assert not {text for _, text in labelled} & set(offered)
+
+
+def test_a_second_suggest_run_never_offers_a_sentence_already_in_the_file(annotate, corpus, queue):
+    order, table_size = queue
+    assert annotate("a" + "n" + "3\r").exit_code == 0
+    labelled = {row["text"] for row in csv_rows(corpus / "labels.csv")[1]}
+    offered = shown(annotate("s" * 400))
+    assert len(offered) == table_size - ALREADY_LABELLED - 3
+    assert not labelled & set(offered)
+    assert {text for _, text, _ in order[:3]} <= labelled  # the first run answered the queue's first three
 
 
 def test_end_of_input_at_the_retrain_question_means_no(annotate, corpus, model_file):

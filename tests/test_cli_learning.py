@@ -95,3 +95,20 @@ def test_adaptation_prints_both_ways_of_picking_and_draws_the_curve(tmp_path):
     assert all(0.0 <= float(row[2]) <= 1.0 for row in table)
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not list(chart.parent.glob("*.tmp"))
+
+
+def test_suggest_never_offers_a_sentence_the_model_was_trained_on(tmp_path):
+    labels = labels_folder(tmp_path)
+    model = tmp_path / "model.skops"
+    assert runner.invoke(app, ["train", str(labels), "--out", str(model), "--fast"]).exit_code == 0
+    trained_on = [text for text, *_ in tiny_rows()]
+    new = ["The talks resumed in Tokyo today.", "Seoul said the pact would lapse.", "Washington sent an envoy."]
+    table = tmp_path / "sentences.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "source", "text"])
+        writer.writerows([(f"s{i}", "x", text) for i, text in enumerate(trained_on[:6] + new)])
+    out = tmp_path / "suggested.csv"
+    result = runner.invoke(app, ["suggest", str(table), "--n", "9", "-o", str(out), "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    assert sorted(row["text"] for row in csv.DictReader(out.open(encoding="utf-8"))) == sorted(new)

@@ -243,10 +243,10 @@ def first_k(model, frame, k):
 def test_adaptation_never_scores_a_sentence_its_model_was_trained_on_and_marks_added_ones_as_the_users():
     TextSpy.fitted, TextSpy.predicted = [], []
     pool = labelled_sentences([f"new {i}" for i in range(30)], ["new"] * 30, [[i % 2] for i in range(30)])
-    points = adaptation_curve(TextSpy(), THREE_SOURCES, pool, first_k, sizes=(0, 10, 20, 25), random_repeats=2, folds=3)
+    points = adaptation_curve(TextSpy(), THREE_SOURCES, pool, first_k, sizes=(0, 10, 20, 25), repeats=2, folds=3)
     # k = 25 is more than the 20 sentences outside any one part: it is left out.
     assert [(p.strategy, p.added) for p in points] == [(s, k) for s in ("suggest", "random") for k in (0, 10, 20)]
-    runs = 3 + 1 + 2 * 2  # suggest 0, 10, 20; random 0 once, 10 and 20 twice
+    runs = 2 * (1 + 2 * 2)  # each way of picking: k = 0 once, 10 and 20 on each of the two cuts
     assert len(TextSpy.predicted) == runs * 3
     for run in range(runs):
         parts = TextSpy.predicted[3 * run : 3 * run + 3]
