@@ -30,6 +30,9 @@ from stance.labels import USER_PROVENANCE
 MAX_GROUPED = 20_000
 """At most this many sentences, drawn at random (fixed seed), are grouped: a sample of that size
 shows the corpus's kinds of sentence, and k-means over millions would take minutes."""
+MAX_COVERING = 1_000
+"""At most this many labelled sentences, drawn at random, mark the groups they cover: each adds a
+group to k-means, and a sample of that size still shows which kinds are covered."""
 RANDOM_SEED = 0
 
 
@@ -54,9 +57,12 @@ def choose(model, frame: pd.DataFrame, n: int, labelled: np.ndarray | None = Non
     rng = np.random.default_rng(RANDOM_SEED)
     if len(open_rows) > MAX_GROUPED:
         open_rows = np.sort(rng.choice(open_rows, size=MAX_GROUPED, replace=False))
-    rows = np.concatenate([open_rows, np.flatnonzero(labelled)])
+    covering = np.flatnonzero(labelled)
+    if len(covering) > MAX_COVERING:
+        covering = np.sort(rng.choice(covering, size=MAX_COVERING, replace=False))
+    rows = np.concatenate([open_rows, covering])
     vectors = sentence_vectors(model, frame.iloc[rows])
-    n_groups = min(n + int(labelled.sum()), len(rows))
+    n_groups = min(n + len(covering), len(rows))
     with warnings.catch_warnings():  # identical sentences make fewer distinct groups: handled below
         warnings.filterwarnings("ignore", category=ConvergenceWarning)
         grouping = KMeans(n_clusters=n_groups, n_init=3, random_state=RANDOM_SEED).fit(vectors)
@@ -68,8 +74,7 @@ def choose(model, frame: pd.DataFrame, n: int, labelled: np.ndarray | None = Non
     for group in sorted(set(grouping.labels_) - covered, key=lambda group: (-sizes[group], group)):
         members = np.flatnonzero(grouping.labels_ == group)
         picks.append(members[np.argmin(distance[members])])
-    # Identical sentences leave groups empty, and labelled ones may cover more groups than there
-    # are labelled sentences' worth: the other open sentences fill the places, in order.
+    # Identical sentences leave groups empty: the other open sentences fill the places, in order.
     chosen = set(picks)
     picks = (picks + [row for row in np.flatnonzero(is_open) if row not in chosen])[:n]
     return rows[np.asarray(picks, dtype=int)]

@@ -73,13 +73,15 @@ def test_identical_sentences_still_give_as_many_picks_as_asked_and_no_warning(re
     assert not [warning for warning in recwarn if "distinct clusters" in str(warning.message)]
 
 
-def test_a_large_corpus_is_grouped_from_a_sample_and_still_gives_n_distinct_picks(monkeypatch):
+def test_a_large_corpus_is_grouped_from_samples_and_still_gives_n_distinct_unlabelled_picks(monkeypatch):
     monkeypatch.setattr("stance.suggest.MAX_GROUPED", 30)
+    monkeypatch.setattr("stance.suggest.MAX_COVERING", 5)
     rng = np.random.default_rng(1)
     texts = [f"sentence {i}" for i in range(200)]
     model, frame = corpus({text: 0.5 for text in texts}, {text: list(rng.normal(size=3)) for text in texts})
-    picks = choose(model, frame, 10)
-    assert len(set(picks.tolist())) == 10 and picks.min() >= 0 and picks.max() < 200
+    labelled = np.arange(200) < 40
+    picks = choose(model, frame, 10, labelled=labelled)
+    assert len(set(picks.tolist())) == 10 and picks.min() >= 40 and picks.max() < 200
 
 
 def test_suggestions_are_in_the_labels_format_with_an_empty_labels_column(tmp_path):
