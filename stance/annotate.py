@@ -1,8 +1,8 @@
 """Choose the sentences worth labelling next, and record answers one at a time.
 
 With a few hundred labelled sentences each new label is worth a lot, so the order
-matters: ``suggest`` asks first about the sentences ``stance suggest`` would pick (the most
-representative of what the labels do not yet cover), ``uncertain`` about those nearest a
+matters: ``suggest`` asks first about sentences picked as ``stance suggest`` picks them (the
+most representative of what the labels file does not yet cover), ``uncertain`` about those nearest a
 label's threshold, ``disagree`` about those where the model and the keyword rules differ,
 ``random`` gives an unbiased sample (fixed seed). Each answer is written to the labels file at
 once, by atomic rewrite, so quitting or a crash loses at most the answer being typed.
@@ -29,8 +29,9 @@ STRATEGIES = ("suggest", "uncertain", "disagree", "random")
 ANSWER_COLUMNS = ["id", "source", "text", "labels", "provenance", "note", "annotator", "annotated_at"]
 RANDOM_SEED = 0
 SUGGESTED_FIRST = 20
-"""With the suggest strategy, the first sentences shown are the ones ``stance suggest`` would
-pick; the rest follow by the model's margin, as with ``uncertain``."""
+"""With the suggest strategy, the first sentences shown are picked as ``stance suggest`` picks
+them, the labels file's sentences counting as covered; the rest follow by the model's margin, as
+with ``uncertain``."""
 
 
 class LabelledSentences:

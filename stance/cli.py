@@ -291,8 +291,9 @@ def evaluate(
         bool,
         typer.Option(
             "--adaptation",
-            help="With --dev, taken as a new corpus in 3 parts: score each part with a model given k = 0, 10, 25, 50 "
-            "or 100 labelled sentences of the other parts (as suggest picks them, and at random), and draw the curve.",
+            help="With --dev, taken as a new corpus in 3 parts (cut 3 times over, averaged): score each part with a "
+            "model given k = 0, 10, 25, 50 or 100 labelled sentences of the other parts (as suggest picks them, and "
+            "at random), and draw the curve.",
         ),
     ] = False,
     schema: SchemaOption = None,
@@ -655,7 +656,9 @@ def suggest(
             frame = sentence_table(Corpus.open(input_path))
         else:
             frame = pd.concat(list(read_chunks(str(input_path))), ignore_index=True)
-        known = training_texts(resolved_model, tuple(model.labels))
-        table = suggestion_table(model, frame, n, labelled=frame["text"].str.strip().isin(known).to_numpy())
+        trained_on = frame["text"].fillna("").astype(str).str.strip().isin(training_texts(resolved_model)).to_numpy()
+        if trained_on.any():
+            say(f"passing over {int(trained_on.sum())} sentences the model was trained on")
+        table = suggestion_table(model, frame, n, labelled=trained_on)
         write_text(output, table.to_csv(index=False, lineterminator="\n"))
         say(f"wrote {len(table)} sentences to {output}: fill in 'labels', then 'stance train' with it")

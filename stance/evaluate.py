@@ -244,6 +244,8 @@ def adaptation_curve(
     scored on the same sentences, all of the pool, none by a model that saw it: scoring only
     what was not picked would flatter whichever way picks the hardest sentences.
     """
+    if repeats < 1 or folds < 2:
+        raise ValueError(f"adaptation needs at least one cut and two parts, not {repeats} and {folds}")
     first = clone(estimator).fit(training.frame, training.Y, groups=training.groups)
     cuts = [np.random.default_rng(repeat).permutation(len(pool.frame)) % folds for repeat in range(repeats)]
     largest = int(np.min([np.sum(cuts[0] != part) for part in range(folds)]))
@@ -294,7 +296,8 @@ def format_adaptation(points: list[AdaptationPoint], label_names) -> str:
         f"  {'picked by':<10}{'k':>5}{'macro-F1':>10}{'range':>14}" + "".join(f"{name:>15}" for name in label_names),
     ]
     for point in points:
-        spread = f"{min(point.repeat_macro_f1):.3f}-{max(point.repeat_macro_f1):.3f}"
+        low, high = min(point.repeat_macro_f1), max(point.repeat_macro_f1)
+        spread = f"{low:.3f}-{high:.3f}" if len(point.repeat_macro_f1) > 1 else "–"
         lines.append(
             f"  {point.strategy:<10}{point.added:>5}{point.macro_f1:>10.3f}{spread:>14}"
             + "".join(f"{point.per_label[name]:>15.3f}" for name in label_names)

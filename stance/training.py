@@ -23,7 +23,7 @@ from stance.card import (
 from stance.errors import InputDataError
 from stance.evaluate import Evaluation, leave_one_source_out, on_held_out_set
 from stance.features import StanceFeatures
-from stance.labels import LabelledSentences, read_labelled
+from stance.labels import LabelledSentences, read_label_table, read_labelled
 from stance.model import StanceClassifier, error_counts
 from stance.paths import resolve_location
 from stance.persist import save_model
@@ -221,13 +221,18 @@ def earlier_training_files(card: dict | None, label_names: tuple[str, ...]) -> l
     return paths
 
 
-def training_texts(model_path: Path, label_names: tuple[str, ...]) -> set[str]:
-    """The sentences a model was trained on, read again from the files its card names (none when
-    they cannot be found unchanged): ``stance suggest`` does not ask about them again."""
-    paths = earlier_training_files(read_card(model_path), label_names)
-    if not paths:
-        return set()
-    return set(read_labelled(paths, label_names, min_positives=0).frame["text"])
+def training_texts(model_path: Path) -> set[str]:
+    """The sentences a model was trained on, read again from the files its card names: ``stance
+    suggest`` does not ask about them again. A file since changed (an annotate session appends to
+    its labels file) still holds them, so unlike a retrain this takes whichever files are there."""
+    locations = ((read_card(model_path) or {}).get("data") or {}).get("locations") or []
+    texts: set[str] = set()
+    for path in (resolve_location(location) for location in locations):
+        try:
+            texts.update(read_label_table(path, allow_no_rows=True)["text"])
+        except (InputDataError, OSError):  # gone or no longer a labels file: nothing to pass over
+            continue
+    return texts
 
 
 def files_to_add_to(labels_path: Path, model_path: Path, schema: Schema) -> list[Path]:

@@ -348,3 +348,28 @@ def test_suggest_hands_the_sentences_already_labelled_to_the_choice_as_covered(t
     ordered = order_candidates(candidates, tiny_model, None, "suggest", labelled=done)
     assert seen["labelled texts"] == set(MIXED_TEXTS[3:5])
     assert set(ordered["text"]) == set(MIXED_TEXTS[:3])
+
+
+class MeaningModel:
+    """Probability 0.4 for every sentence, and a sentence vector per text: war texts alike, trade texts alike."""
+
+    labels = ("blames_seoul",)
+    thresholds_ = np.array([0.5])
+
+    def __init__(self):
+        self.features_ = self
+        self.encoder = True
+
+    def predict_proba(self, frame):
+        return np.full((len(frame), 1), 0.4)
+
+    def embeddings(self, frame):
+        return np.array([[1.0, 0.0] if text.startswith("War") else [0.0, 1.0] for text in frame["text"]])
+
+
+def test_suggest_asks_first_about_a_kind_of_sentence_the_labels_file_does_not_cover(monkeypatch):
+    monkeypatch.setattr("stance.annotate.SUGGESTED_FIRST", 1)
+    candidates = candidate_frame(["War talk b.", "War talk c.", "Trade talk a."])
+    done = candidate_frame(["War talk a."])
+    assert order_candidates(candidates, MeaningModel(), None, "suggest", labelled=done)["text"].iloc[0] == "Trade talk a."
+    assert order_candidates(candidates, MeaningModel(), None, "suggest")["text"].iloc[0].startswith("War")

@@ -97,11 +97,13 @@ def test_adaptation_prints_both_ways_of_picking_and_draws_the_curve(tmp_path):
     assert not list(chart.parent.glob("*.tmp"))
 
 
-def test_suggest_never_offers_a_sentence_the_model_was_trained_on(tmp_path):
+def test_suggest_never_offers_a_sentence_the_model_was_trained_on_even_after_its_file_grew(tmp_path):
     labels = labels_folder(tmp_path)
     model = tmp_path / "model.skops"
     assert runner.invoke(app, ["train", str(labels), "--out", str(model), "--fast"]).exit_code == 0
-    trained_on = [text for text, *_ in tiny_rows()]
+    with labels.open("a", encoding="utf-8", newline="") as handle:  # as an annotate session would
+        csv.writer(handle).writerow(["A sentence answered after training.", "", "s0"])
+    trained_on = [f"  {text} " for text, *_ in tiny_rows()]  # spaces around a sentence do not hide it
     new = ["The talks resumed in Tokyo today.", "Seoul said the pact would lapse.", "Washington sent an envoy."]
     table = tmp_path / "sentences.csv"
     with table.open("w", newline="", encoding="utf-8") as handle:
@@ -112,3 +114,4 @@ def test_suggest_never_offers_a_sentence_the_model_was_trained_on(tmp_path):
     result = runner.invoke(app, ["suggest", str(table), "--n", "9", "-o", str(out), "--model", str(model)])
     assert result.exit_code == 0, result.output
     assert sorted(row["text"] for row in csv.DictReader(out.open(encoding="utf-8"))) == sorted(new)
+    assert "passing over 6 sentences the model was trained on" in result.output

@@ -255,6 +255,27 @@ def test_adaptation_never_scores_a_sentence_its_model_was_trained_on_and_marks_a
             assert not trained_on & scored
     for trained_on, users in TextSpy.fitted:
         assert users == trained_on - set(THREE_SOURCES.frame["text"])
+    assert [len(point.repeat_macro_f1) for point in points] == [1, 2, 2] * 2  # k = 0 is one cut
+
+
+def test_each_cut_of_the_new_corpus_scores_its_parts_with_other_sentences():
+    TextSpy.fitted, TextSpy.predicted = [], []
+    pool = labelled_sentences([f"new {i}" for i in range(30)], ["new"] * 30, [[i % 2] for i in range(30)])
+    adaptation_curve(TextSpy(), THREE_SOURCES, pool, first_k, sizes=(10,), repeats=3, folds=3)
+    suggest_runs = TextSpy.predicted[:9]  # three cuts of three parts, suggest first
+    cuts = [frozenset(scored for _, scored in suggest_runs[3 * cut : 3 * cut + 3]) for cut in range(3)]
+    assert len(set(cuts)) == 3
+
+
+def test_the_adaptation_table_gives_each_row_the_range_of_its_cuts():
+    from stance.evaluate import AdaptationPoint, format_adaptation
+
+    points = [
+        AdaptationPoint("suggest", 0, 0.5, {"a": 0.5}, (0.5,)),
+        AdaptationPoint("suggest", 10, 0.6, {"a": 0.6}, (0.55, 0.6, 0.65)),
+    ]
+    rows = [line.split() for line in format_adaptation(points, ("a",)).splitlines() if line.strip().startswith("suggest")]
+    assert rows == [["suggest", "0", "0.500", "–", "0.500"], ["suggest", "10", "0.600", "0.550-0.650", "0.600"]]
 
 
 def pick_both_kinds(model, frame, k):

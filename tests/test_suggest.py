@@ -60,6 +60,20 @@ def test_labelled_sentences_are_never_asked_again_and_cover_their_kind():
     assert "war a" not in set(frame["text"].iloc[choose(model, frame, 5, labelled=labelled)])
 
 
+def test_a_row_with_no_text_is_never_offered():
+    vectors = {"": [5, 5], "a": [1, 0], "b": [0, 1], "c": [1, 1]}
+    model, frame = corpus({text: 0.5 for text in vectors}, vectors)
+    assert "" not in set(frame["text"].iloc[choose(model, frame, 4)])
+
+
+def test_when_groups_run_short_a_twin_of_a_labelled_sentence_comes_last():
+    # Identical vectors leave groups empty; of the fill-ins, the sentence whose group a label covers goes last.
+    vectors = {"done": [1, 0], "twin": [1, 0], "o1": [0, 1], "o2": [0, 1], "o3": [0, 1]}
+    model, frame = corpus({text: 0.5 for text in vectors}, vectors)
+    picked = frame["text"].iloc[choose(model, frame, 4, labelled=frame["text"].eq("done").to_numpy())].tolist()
+    assert picked[-1] == "twin" and set(picked[:3]) == {"o1", "o2", "o3"}
+
+
 def test_asking_for_more_than_there_is_gives_everything_once():
     model, frame = corpus({"a": 0.2, "b": 0.4, "c": 0.9}, {"a": [1, 0], "b": [0, 1], "c": [1, 1]})
     assert sorted(choose(model, frame, 10).tolist()) == [0, 1, 2]
