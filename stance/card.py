@@ -14,8 +14,8 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from stance.evaluate import Evaluation
-from stance.labels import LabelledSentences
+from stance.evaluate import Evaluation, real_rows
+from stance.labels import MIN_POSITIVES, LabelledSentences
 from stance.paths import portable_location
 from stance.schema import Schema
 
@@ -55,6 +55,27 @@ def _library_versions() -> dict[str, str]:
         except PackageNotFoundError:
             versions[name] = "not installed"
     return versions
+
+
+def _scored_rows(data: LabelledSentences) -> str:
+    """Which sentences the leave-one-source-out scores count: a figure on 5 sentences and one on
+    500 look alike in a table, so the card says."""
+    real = int(real_rows(data).sum())
+    if real and real < len(data.frame):
+        return (
+            f"scored on the {real} sentences of real text (provenance seed or user) of the {len(data.frame)}; "
+            "the others, written by hand, are trained on but not scored"
+        )
+    return f"scored on all {len(data.frame)} sentences"
+
+
+def _few_positives(evaluations: list[Evaluation]) -> dict[str, int]:
+    """Labels with fewer than ``MIN_POSITIVES`` positive sentences among those scored, and how many."""
+    if not evaluations:
+        return {}
+    return {
+        name: scores.support for name, scores in evaluations[0].per_label.items() if scores.support < MIN_POSITIVES
+    }
 
 
 def build_card(
@@ -120,6 +141,8 @@ def build_card(
         },
         "evaluation": {
             "method": "leave-one-source-out, predictions pooled over held-out sources",
+            "scored": _scored_rows(data),
+            "few_positives": _few_positives(evaluations),
             "models": [evaluation.as_dict() for evaluation in evaluations],
         },
         "development": (
@@ -176,7 +199,12 @@ def card_markdown(card: dict) -> str:
             f"| {label['display']} (`{label['name']}`) | {data['positives'][label['name']]} "
             f"| {label['threshold']:.3f} | {label['definition']} |"
         )
-    lines += ["", "## Leave-one-source-out evaluation", "", card["evaluation"]["method"] + ".", ""]
+    evaluation = card["evaluation"]
+    lines += ["", "## Leave-one-source-out evaluation", "", f"{evaluation['method']}; {evaluation['scored']}.", ""]
+    for name, positives in evaluation.get("few_positives", {}).items():
+        lines.append(f"- Only {positives} scored sentence(s) carry {name}: its F1 here says little.")
+    if evaluation.get("few_positives"):
+        lines.append("")
     label_names = [label["name"] for label in card["labels"]]
     lines.append("| model | macro-F1 | " + " | ".join(f"F1 {name}" for name in label_names) + " |")
     lines.append("|---|---:|" + "---:|" * len(label_names))

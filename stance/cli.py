@@ -262,9 +262,14 @@ def train(
                 f"  the training data changed ({result.previous_rows} -> {result.card['data']['rows']} sentences): "
                 "scores are not compared with the model it replaces"
             )
+        evaluation = result.card["evaluation"]
+        if result.changes:
+            say(f"  leave-one-source-out, {evaluation['scored']}")
         for name, before, after in result.changes:
             change = f"{before:.3f} -> {after:.3f} ({after - before:+.3f})" if before is not None else f"{after:.3f}"
             say(f"  {name:<24} {change}")
+        for name, positives in evaluation.get("few_positives", {}).items():
+            say(f"  only {positives} scored sentence(s) carry {name}: its F1 says little; label more of them")
 
 
 @app.command(cls=StanceCommand)
@@ -567,7 +572,16 @@ def annotate(
         Optional[str], typer.Option("--annotator", metavar="NAME", help="Who answers (recorded per answer).", show_default="login name")
     ] = None,
 ) -> None:
-    """Label sentences in the terminal, the most useful first; every answer is saved at once."""
+    """Label sentences in the terminal, the most useful first; every answer is saved at once.
+
+    Strategies: suggest (the default) asks first about the typical sentence of each kind the labels
+    file does not cover, then the rest by closeness to a threshold; uncertain asks in that closeness
+    order alone; disagree asks where the model and the codebook's keyword rules differ; random asks
+    in a fixed random order.
+
+    Keys: a digit toggles a label (1 the first), Enter saves, a accepts the model's guess, n saves
+    "no label", s skips, u undoes the last answer, q quits. At the end it offers to retrain on the model's training files
+    plus the labels file."""
     with user_errors():
         from stance.annotate import LabelsWriter, default_annotator, order_candidates, unlabelled
         from stance.attribution import SPEAKERS_NAME
@@ -627,7 +641,7 @@ def suggest(
     ],
     n: Annotated[int, typer.Option("--n", min=1, help="How many sentences to suggest.")] = 100,
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="FILE", help="CSV to write, in the labels format.")
+        Path, typer.Option("--output", "-o", metavar="FILE", help="CSV to write, in the labels format ('-' for stdout).")
     ] = Path("suggested.csv"),
     model_path: ModelOption = None,
 ) -> None:
@@ -660,5 +674,13 @@ def suggest(
         if trained_on.any():
             say(f"passing over {int(trained_on.sum())} sentences the model was trained on")
         table = suggestion_table(model, frame, n, labelled=trained_on)
+        if len(table) < n:
+            say(f"only {len(table)} sentences of {input_path} are left that the model was not trained on; add articles for more")
+        if str(output) == "-":
+            sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+            return
         write_text(output, table.to_csv(index=False, lineterminator="\n"))
-        say(f"wrote {len(table)} sentences to {output}: fill in 'labels', then 'stance train' with it")
+        say(
+            f"wrote {len(table)} sentences to {output}: fill in 'labels' (an empty cell means no stance: delete the "
+            "rows you do not judge), then 'stance train' with it"
+        )

@@ -102,6 +102,29 @@ def test_card_evaluates_the_stance_model_and_both_baselines_leaving_each_source_
     assert all(set(m["per_label"]) == set(TINY_LABELS) for m in models)
 
 
+def test_card_says_which_sentences_its_scores_count_and_warns_of_labels_with_few_of_them(tmp_path):
+    from conftest import TINY_SCHEMA
+
+    (tmp_path / "schema.toml").write_text(TINY_SCHEMA, encoding="utf-8")
+    written = [(*row, "written") for row in with_sources(tiny_rows())]
+    user = [(text, labels, "s3", "user") for text, labels, *_ in tiny_rows()[:4]]
+    labels = write_labels_csv(tmp_path / "labels.csv", written + user, header=("text", "labels", "source", "provenance"))
+    result = train([labels], tmp_path / "tiny.skops")
+    evaluation = result.card["evaluation"]
+    assert evaluation["scored"].startswith("scored on the 4 sentences of real text")
+    supports = {name: scores["support"] for name, scores in evaluation["models"][0]["per_label"].items()}
+    assert evaluation["few_positives"] == {name: count for name, count in supports.items() if count < 3}
+    assert evaluation["few_positives"]  # four sentences cannot hold three positives of every label
+    markdown = card_paths(tmp_path / "tiny.skops")[1].read_text(encoding="utf-8")
+    for name, count in evaluation["few_positives"].items():
+        assert f"Only {count} scored sentence(s) carry {name}" in markdown
+
+
+def test_a_card_of_data_with_no_provenance_scores_every_sentence(trainings):
+    assert trainings["first"][0].card["evaluation"]["scored"] == "scored on all 20 sentences"
+    assert trainings["first"][0].card["evaluation"]["few_positives"] == {}
+
+
 def test_card_markdown_shows_the_hash_prefix_positives_and_thresholds(trainings):
     result, out = trainings["first"]
     markdown = card_paths(out)[1].read_text(encoding="utf-8")

@@ -66,6 +66,17 @@ def test_suggest_writes_the_labels_format_and_names_the_model(tmp_path, tiny_mod
     assert {row["id"] for row in rows} <= {"a", "b", "c"}
 
 
+def test_suggest_to_a_dash_writes_the_table_to_stdout_and_no_file(tmp_path, tiny_model_file, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    table = tmp_path / "sentences.csv"
+    table.write_text("id,source,text\na,x,Seoul was mistaken.\nb,x,The pact is crucial.\nc,y,They met.\n", encoding="utf-8")
+    result = runner.invoke(app, ["suggest", str(table), "--n", "2", "-o", "-", "--model", str(tiny_model_file)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert len(rows) == 2 and set(rows[0]) >= {"id", "source", "text", "labels", "provenance"}
+    assert not (tmp_path / "-").exists()
+
+
 def test_evaluate_with_a_development_set_prints_its_table_under_its_own_title(tmp_path):
     labels = labels_folder(tmp_path)
     dev = tmp_path / "dev.csv"
@@ -115,3 +126,4 @@ def test_suggest_never_offers_a_sentence_the_model_was_trained_on_even_after_its
     assert result.exit_code == 0, result.output
     assert sorted(row["text"] for row in csv.DictReader(out.open(encoding="utf-8"))) == sorted(new)
     assert "passing over 6 sentences the model was trained on" in result.output
+    assert "only 3 sentences" in result.output
