@@ -47,14 +47,17 @@ def sentence_vectors(model, frame: pd.DataFrame):
 
 
 def _distance_to_own_centre(vectors, centres: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each row's distance to the centre of its group, without a rows x groups matrix."""
-    own = centres[groups]
+    """Each row's distance to the centre of its group, without a dense copy of the rows: with the
+    fast model a row has thousands of n-gram columns, and a dense centre per row would take
+    hundreds of MB where the product with the few hundred centres takes a few."""
+    rows = np.arange(len(groups))
     if sp.issparse(vectors):
         squared = np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()
-        cross = np.asarray(vectors.multiply(own).sum(axis=1)).ravel()
     else:
-        squared, cross = np.einsum("ij,ij->i", vectors, vectors), np.einsum("ij,ij->i", vectors, own)
-    return np.sqrt(np.maximum(squared - 2 * cross + np.einsum("ij,ij->i", own, own), 0.0))
+        squared = np.einsum("ij,ij->i", vectors, vectors)
+    cross = np.asarray(vectors @ centres.T)[rows, groups]
+    centre_squared = np.einsum("ij,ij->i", centres, centres)[groups]
+    return np.sqrt(np.maximum(squared - 2 * cross + centre_squared, 0.0))
 
 
 def choose(model, frame: pd.DataFrame, n: int, labelled: np.ndarray | None = None) -> np.ndarray:
