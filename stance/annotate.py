@@ -28,6 +28,8 @@ from stance.suggest import choose
 STRATEGIES = ("suggest", "uncertain", "disagree", "random")
 ANSWER_COLUMNS = ["id", "source", "text", "labels", "provenance", "note", "annotator", "annotated_at"]
 RANDOM_SEED = 0
+MODEL_COLUMNS = ["text", "is_quote", "speaker_side"]
+"""What the model reads of a sentence-table row."""
 SUGGESTED_FIRST = 20
 """With the suggest strategy, the first sentences shown are picked as ``stance suggest`` picks
 them, the labels file's sentences counting as covered; the rest follow by the model's margin, as
@@ -73,29 +75,26 @@ def order_candidates(
     ordered = candidates.copy()
     if ordered.empty:
         return ordered
-    probabilities = model.predict_proba(ordered[["text", "is_quote", "speaker_side"]])
+    probabilities = model.predict_proba(ordered[MODEL_COLUMNS])
     guess = probabilities >= model.thresholds_
     for column, name in enumerate(model.labels):
         ordered[f"p_{name}"] = probabilities[:, column]
     ordered["guess"] = [";".join(n for n, on in zip(model.labels, row) if on) for row in guess]
     ordered["margin"] = np.abs(probabilities - model.thresholds_).min(axis=1)
-    by_margin = ordered.sort_values(["margin", "id"], kind="stable")
-    if strategy == "uncertain":
-        return by_margin
-    if strategy == "suggest":
-        columns = ["text", "is_quote", "speaker_side"]
-        done = labelled[columns] if labelled is not None else ordered.iloc[:0][columns]
-        pool = pd.concat([by_margin[columns], done], ignore_index=True)
-        mask = np.arange(len(pool)) >= len(by_margin)
-        first = by_margin.iloc[choose(model, pool, SUGGESTED_FIRST, labelled=mask)]
-        return pd.concat([first, by_margin.drop(index=first.index)])
     if strategy == "disagree":
         keywords = keyword_rules.predict(ordered[["text"]]).astype(bool)
         ordered["disagreements"] = (keywords != guess).sum(axis=1)
         disagreeing = ordered[ordered["disagreements"] > 0]
         return disagreeing.sort_values(["disagreements", "margin", "id"], ascending=[False, True, True], kind="stable")
-    order = np.random.default_rng(RANDOM_SEED).permutation(len(ordered))
-    return ordered.iloc[order]
+    if strategy == "random":
+        return ordered.iloc[np.random.default_rng(RANDOM_SEED).permutation(len(ordered))]
+    by_margin = ordered.sort_values(["margin", "id"], kind="stable")
+    if strategy == "uncertain":
+        return by_margin
+    done = labelled[MODEL_COLUMNS] if labelled is not None else ordered.iloc[:0][MODEL_COLUMNS]
+    pool = pd.concat([by_margin[MODEL_COLUMNS], done], ignore_index=True)
+    first = by_margin.iloc[choose(model, pool, SUGGESTED_FIRST, labelled=np.arange(len(pool)) >= len(by_margin))]
+    return pd.concat([first, by_margin.drop(index=first.index)])
 
 
 def default_annotator() -> str:

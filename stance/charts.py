@@ -140,8 +140,8 @@ def learning_curve_chart(sentences: list[float], scores: list[float], png_path: 
 def adaptation_chart(points, png_path: Path) -> None:
     """Macro-F1 on a new corpus against the number of its sentences added to training, one line per
     way of picking them, shaded from the lowest to the highest cut of the corpus (how far one cut
-alone moves it; not an interval),
-    as a PNG. ``points`` are :class:`stance.evaluate.AdaptationPoint` values."""
+    alone moves it; not an interval), as a PNG. ``points`` are :class:`stance.evaluate.AdaptationPoint`
+    values."""
     figure = Figure(figsize=(5.5, 3.6), layout="constrained")
     axes = figure.subplots()
     for strategy, style in (("suggest", {"color": INK, "marker": "o"}), ("random", {"color": "#7a7a7a", "marker": "s", "linestyle": "--"})):

@@ -344,10 +344,6 @@ def evaluate(
 
 
 def _adaptation(training, dev: Path, as_json: bool, plot: Path) -> None:
-    import json
-    from dataclasses import asdict
-
-    from stance.atomic import atomic_path
     from stance.charts import adaptation_chart
     from stance.evaluate import adaptation_curve, format_adaptation
     from stance.suggest import choose
@@ -355,32 +351,31 @@ def _adaptation(training, dev: Path, as_json: bool, plot: Path) -> None:
 
     pool = load_dev_set(dev, training)
     points = adaptation_curve(stance_model(training), training.data, pool, choose, progress=progress_callback("adaptation"))
-    with atomic_path(plot) as temporary:
-        adaptation_chart(points, temporary)
-    if as_json:
-        sys.stdout.write(json.dumps([asdict(point) for point in points], indent=2) + "\n")
-    else:
-        sys.stdout.write(format_adaptation(points, training.data.label_names))
-    say(f"chart written to {plot}")
+    table = format_adaptation(points, training.data.label_names)
+    _show_curve(points, lambda path: adaptation_chart(points, path), table, as_json, plot)
 
 
 def _learning_curve(training, as_json: bool, plot: Path) -> None:
-    import json
-    from dataclasses import asdict
-
-    from stance.atomic import atomic_path
     from stance.charts import learning_curve_chart
     from stance.evaluate import format_curve, learning_curve
     from stance.training import stance_model
 
     say("evaluate: learning curve (4 sizes x leave-one-source-out)")
     points = learning_curve(stance_model(training), training.data)
+    sizes, scores = [p.mean_training_sentences for p in points], [p.macro_f1 for p in points]
+    _show_curve(points, lambda path: learning_curve_chart(sizes, scores, path), format_curve(points), as_json, plot)
+
+
+def _show_curve(points: list, draw: Callable[[Path], None], table: str, as_json: bool, plot: Path) -> None:
+    """Draw a curve's chart (written atomically), then print its points as JSON or as the table."""
+    import json
+    from dataclasses import asdict
+
+    from stance.atomic import atomic_path
+
     with atomic_path(plot) as temporary:
-        learning_curve_chart([p.mean_training_sentences for p in points], [p.macro_f1 for p in points], temporary)
-    if as_json:
-        sys.stdout.write(json.dumps([asdict(point) for point in points], indent=2) + "\n")
-    else:
-        sys.stdout.write(format_curve(points))
+        draw(temporary)
+    sys.stdout.write(json.dumps([asdict(point) for point in points], indent=2) + "\n" if as_json else table)
     say(f"chart written to {plot}")
 
 
@@ -580,8 +575,8 @@ def annotate(
     in a fixed random order.
 
     Keys: a digit toggles a label (1 the first), Enter saves, a accepts the model's guess, n saves
-    "no label", s skips, u undoes the last answer, q quits. At the end it offers to retrain on the model's training files
-    plus the labels file."""
+    "no label", s skips, u undoes the last answer, q quits. At the end it offers to retrain on the
+    model's training files plus the labels file."""
     with user_errors():
         from stance.annotate import LabelsWriter, default_annotator, order_candidates, unlabelled
         from stance.attribution import SPEAKERS_NAME
@@ -654,7 +649,7 @@ def suggest(
         from stance.atomic import write_text
         from stance.paths import default_model
         from stance.persist import load_model
-        from stance.suggest import suggestion_table
+        from stance.suggest import stripped_texts, suggestion_table
         import pandas as pd
 
         from stance.tables import read_chunks
@@ -670,7 +665,7 @@ def suggest(
             frame = sentence_table(Corpus.open(input_path))
         else:
             frame = pd.concat(list(read_chunks(str(input_path))), ignore_index=True)
-        trained_on = frame["text"].fillna("").astype(str).str.strip().isin(training_texts(resolved_model)).to_numpy()
+        trained_on = stripped_texts(frame).isin(training_texts(resolved_model)).to_numpy()
         if trained_on.any():
             say(f"passing over {int(trained_on.sum())} sentences the model was trained on")
         table = suggestion_table(model, frame, n, labelled=trained_on)

@@ -60,6 +60,11 @@ def _distance_to_own_centre(vectors, centres: np.ndarray, groups: np.ndarray) ->
     return np.sqrt(np.maximum(squared - 2 * cross + centre_squared, 0.0))
 
 
+def stripped_texts(frame: pd.DataFrame) -> pd.Series:
+    """The sentences' text as labels files hold it: strings, without surrounding spaces, empty for none."""
+    return frame["text"].fillna("").astype(str).str.strip()
+
+
 def choose(model, frame: pd.DataFrame, n: int, labelled: np.ndarray | None = None) -> np.ndarray:
     """Positions (into ``frame``) of the ``n`` sentences to label first, the most representative first.
 
@@ -67,7 +72,7 @@ def choose(model, frame: pd.DataFrame, n: int, labelled: np.ndarray | None = Non
     A row with no text is neither chosen nor covering: there is nothing to label in it.
     """
     labelled = np.zeros(len(frame), dtype=bool) if labelled is None else np.asarray(labelled, dtype=bool)
-    has_text = frame["text"].fillna("").astype(str).str.strip().ne("").to_numpy()
+    has_text = stripped_texts(frame).ne("").to_numpy()
     open_rows = np.flatnonzero(~labelled & has_text)
     n = min(int(n), len(open_rows))
     if n <= 0:
